@@ -1,0 +1,36 @@
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** A Go-style duration: `"300ms"`, `"30s"`, `"1m30s"`, `"1.5h"`. */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+const DURATION_RE = new RegExp(DURATION_PATTERN);
+const PART_RE = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g;
+
+/**
+ * Parses a Go-style duration string, or a number of milliseconds, into milliseconds.
+ * Returns `undefined` for anything else (never throws).
+ */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || !DURATION_RE.test(value)) return undefined;
+  let ms = 0;
+  for (const [, amount, unit] of value.matchAll(PART_RE)) ms += Number(amount) * (UNIT_MS[unit as string] as number);
+  return ms;
+}
+
+/** Formats milliseconds the way a user wrote them: `30s`, `1m30s`, `250ms`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1000;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = Math.round((totalSeconds % 60) * 1000) / 1000;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+}

@@ -1,0 +1,17 @@
+import { defineConfig, type Options } from 'tsup';
+
+/** The one build config every package uses: ESM + CJS + .d.ts from `src/index.ts`. */
+export function packageConfig(overrides: Options = {}) {
+  return defineConfig({
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    treeshake: true,
+    ...overrides,
+  });
+}
