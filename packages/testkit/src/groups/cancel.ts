@@ -1,0 +1,69 @@
+import type { LogEntry } from '@ubom/core';
+import { describe, expect, it } from 'vitest';
+import type { SuiteContext } from '../context';
+import { isAbortError, settle } from '../helpers';
+
+/** Resolves when the long work prints its first line, or after `ms`, whichever comes first. */
+function startedOrAfter(ms: number): { onLog: (entry: LogEntry) => void; started: Promise<void> } {
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+    setTimeout(resolve, ms).unref?.();
+  });
+  const onLog = (entry: LogEntry) => {
+    if (entry.source === 'stdout' || entry.source === 'stderr') markStarted();
+  };
+  return { onLog, started };
+}
+
+export function cancelGroup(ctx: SuiteContext): void {
+  const { long } = ctx.options.works;
+  describe('cancellation (capabilities.cancel)', () => {
+    it(
+      'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
+      async () => {
+        const controller = new AbortController();
+        const { onLog, started } = startedOrAfter(ctx.cancelAfterMs);
+        const running = settle(
+          ctx.registry.execute(long, ctx.workContext(), { signal: controller.signal, onLog }),
+        );
+        await started;
+        const abortedAt = performance.now();
+        controller.abort();
+        const outcome = await running;
+        const settleMs = performance.now() - abortedAt;
+        expect(outcome.ok, 'the long work resolved although it was cancelled').toBe(false);
+        if (!outcome.ok)
+          expect(isAbortError(outcome.error), `expected an AbortError, got ${String(outcome.error)}`).toBe(
+            true,
+          );
+        expect(settleMs).toBeLessThanOrEqual(ctx.cancelWithinMs);
+        expect(await ctx.leftovers()).toBe(0);
+      },
+      ctx.testTimeoutMs,
+    );
+
+    it(
+      'rejects with AbortError without starting anything when the signal is already aborted',
+      async () => {
+        const output: LogEntry[] = [];
+        const outcome = await settle(
+          ctx.registry.execute(long, ctx.workContext(), {
+            signal: AbortSignal.abort(),
+            onLog: (entry) => {
+              if (entry.source === 'stdout' || entry.source === 'stderr') output.push(entry);
+            },
+          }),
+        );
+        expect(outcome.ok).toBe(false);
+        if (!outcome.ok)
+          expect(isAbortError(outcome.error), `expected an AbortError, got ${String(outcome.error)}`).toBe(
+            true,
+          );
+        expect(output).toEqual([]);
+        expect(await ctx.leftovers()).toBe(0);
+      },
+      ctx.testTimeoutMs,
+    );
+  });
+}

@@ -1,0 +1,54 @@
+import type { LogEntry, ValidationIssue } from '@ubom/core';
+import { describe, expect, it } from 'vitest';
+import type { SuiteContext } from '../context';
+import { settle } from '../helpers';
+
+const atPath = (issue: ValidationIssue, path: string): boolean =>
+  issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
+
+function expectValidationError(error: unknown, path: string, message: RegExp | undefined): void {
+  expect(error).toBeInstanceOf(Error);
+  const e = error as Error & { code?: unknown; issues?: ValidationIssue[] };
+  expect(e.name).toBe('ValidationError');
+  expect(e.code).toBe('VALIDATION');
+  expect(Array.isArray(e.issues)).toBe(true);
+  const issues = (e.issues ?? []).filter((issue) => atPath(issue, path));
+  expect(
+    issues.map((i) => i.path),
+    `an issue at ${path} among ${JSON.stringify(e.issues)}`,
+  ).not.toEqual([]);
+  for (const issue of issues)
+    expect(typeof issue.message === 'string' && issue.message.length > 0).toBe(true);
+  if (message)
+    expect(
+      issues.some((i) => message.test(i.message)),
+      `an issue at ${path} matching ${message}`,
+    ).toBe(true);
+}
+
+export function invalidGroup(ctx: SuiteContext): void {
+  describe('invalid configs', () => {
+    for (const { config, path, message, title } of ctx.options.invalidConfigs) {
+      const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
+      it(
+        `refuses ${title ?? path} with a ValidationError at that path, and runs nothing`,
+        async () => {
+          const validated = await settle(ctx.registry.validateWork(work));
+          expect(validated.ok, 'validateWork accepted an invalid work').toBe(false);
+          if (!validated.ok) expectValidationError(validated.error, path, message);
+
+          const output: LogEntry[] = [];
+          const onLog = (entry: LogEntry) => {
+            if (entry.source === 'stdout' || entry.source === 'stderr') output.push(entry);
+          };
+          const executed = await settle(ctx.registry.execute(work, ctx.workContext(), { onLog }));
+          expect(executed.ok, 'execute ran an invalid work').toBe(false);
+          if (!executed.ok) expectValidationError(executed.error, path, message);
+          expect(output).toEqual([]);
+          expect(await ctx.leftovers()).toBe(0);
+        },
+        ctx.testTimeoutMs,
+      );
+    }
+  });
+}

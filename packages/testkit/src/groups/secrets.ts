@@ -1,0 +1,56 @@
+import type { LogEntry, Work } from '@ubom/core';
+import { describe, expect, it } from 'vitest';
+import type { SuiteContext } from '../context';
+import { expectNoSecret, settle } from '../helpers';
+
+/** Message and stack of an error and of its causes. */
+function errorText(error: unknown, depth = 0): string {
+  if (!(error instanceof Error) || depth > 5) return String(error);
+  return `${error.message}\n${error.stack ?? ''}\n${errorText(error.cause, depth + 1)}`;
+}
+
+async function runAndCheck(ctx: SuiteContext, work: Work, secret: string): Promise<void> {
+  const entries: LogEntry[] = [];
+  const outcome = await settle(
+    ctx.registry.execute(work, ctx.workContext(), { onLog: (e) => entries.push(e) }),
+  );
+  expectNoSecret(JSON.stringify(entries), secret, 'live logs');
+  if (outcome.ok) expectNoSecret(JSON.stringify(outcome.value), secret, 'the result');
+  else expectNoSecret(errorText(outcome.error), secret, 'the thrown error');
+}
+
+export function secretsGroup(ctx: SuiteContext, planted: { work: Work; secret: string }): void {
+  const { work, secret } = planted;
+  describe('secrets (writeOnly fields)', () => {
+    it(
+      'a planted secret appears nowhere in the result, the live logs or a thrown error',
+      async () => {
+        await runAndCheck(ctx, work, secret);
+        expect(await ctx.leftovers()).toBe(0);
+      },
+      ctx.testTimeoutMs,
+    );
+
+    it(
+      'a planted secret appears nowhere when the work times out',
+      async () => {
+        await runAndCheck(ctx, { ...work, id: 'conformance-secret-timeout', timeout: '1ms' }, secret);
+        expect(await ctx.leftovers()).toBe(0);
+      },
+      ctx.testTimeoutMs,
+    );
+
+    it('a planted secret appears nowhere in the ValidationError of an otherwise invalid work', async () => {
+      const invalid = {
+        ...work,
+        executor_config: { ...work.executor_config, ubom_conformance_unknown_key: secret },
+      };
+      const outcome = await settle(ctx.registry.validateWork(invalid));
+      expect(outcome.ok, 'validateWork accepted an unknown key').toBe(false);
+      if (!outcome.ok) {
+        expectNoSecret(errorText(outcome.error), secret, 'the ValidationError');
+        expectNoSecret(JSON.stringify(outcome.error), secret, 'the serialised ValidationError');
+      }
+    });
+  });
+}
