@@ -6,13 +6,14 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'ABORTED'
   | 'CONFLICT'
+  | 'WORK_FAILED'
   | 'INTERNAL';
 
 export interface UbomErrorOptions {
   cause?: unknown;
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   /** Short scope shown in the message, e.g. `docker` gives `[ubom] [docker] message`. */
-  scope?: string;
+  scope?: string | undefined;
 }
 
 const prefix = (scope: string | undefined): string => (scope ? `[ubom] [${scope}] ` : '[ubom] ');

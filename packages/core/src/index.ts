@@ -1,9 +1,23 @@
 export * from './errors';
+export { BackwardCompatibilityAdapter, WorkExecutionCore, type WorkExecutor, WorkFailedError } from './layer1';
 export { LineSplitter, type LineSplitterOptions } from './logs/line-splitter';
 export { LogCollector, type LogCollectorOptions } from './logs/log-collector';
 export { TailBuffer } from './logs/tail-buffer';
+export { BasePlugin } from './plugin/base-plugin';
+export {
+  DefaultPluginLoader,
+  type PluginHealth,
+  type PluginLoaderOptions,
+  type ShutdownOptions,
+} from './plugin/loader';
+export { silentLogger } from './plugin/logger';
+export { EnhancedWorkRegistry, type EnhancedWorkRegistryOptions } from './registry/registry';
 export { MetricsClock, type ResultParts, workResult } from './result';
+export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';
+export { compileSecretExtractor, type SecretExtractor } from './secrets/secret-plan';
 export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted } from './util/abort';
 export { DURATION_PATTERN, formatDuration, parseDuration } from './util/duration';
 export { parseSize, SIZE_PATTERN } from './util/size';
+export { createAjv, SchemaValidator } from './validation/schema-validator';
+export { editDistance, suggest } from './validation/suggest';

@@ -1,0 +1,124 @@
+import { ConflictError, NotFoundError, PluginError } from '../errors';
+import { guard, withDeadline } from '../registry/guard';
+import type { ExternalWorkPlugin, Logger, PluginFactory } from '../types';
+import { silentLogger } from './logger';
+
+export interface PluginLoaderOptions {
+  /** Bound for `initialize` and `healthCheck` of one plugin. Default 30 s. */
+  operationTimeoutMs?: number;
+}
+
+export interface ShutdownOptions {
+  /** The whole shutdown returns within this bound, even if a plugin hangs. Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface PluginHealth {
+  name: string;
+  healthy: boolean;
+  error?: PluginError;
+}
+
+interface Slot {
+  factory: PluginFactory;
+  instance?: ExternalWorkPlugin | undefined;
+}
+
+/** Plugin lifecycle: register factories, initialize, look up, health-check and shut down, each contained. */
+export class DefaultPluginLoader {
+  readonly #slots = new Map<string, Slot>();
+  readonly #logger: Logger;
+  readonly #timeoutMs: number;
+
+  constructor(logger: Logger = silentLogger, options: PluginLoaderOptions = {}) {
+    this.#logger = logger;
+    this.#timeoutMs = options.operationTimeoutMs ?? 30_000;
+  }
+
+  registerPlugin(name: string, factory: PluginFactory): void {
+    if (this.#slots.has(name)) throw new ConflictError(`a plugin named "${name}" is already registered`);
+    this.#slots.set(name, { factory });
+    this.#logger.debug('plugin registered', { plugin: name });
+  }
+
+  /** Creates the plugin and calls its `initialize(config)`; any throw or hang becomes a `PluginError`. */
+  async initializePlugin(name: string, config: Record<string, unknown> = {}): Promise<ExternalWorkPlugin> {
+    const slot = this.#slot(name);
+    if (slot.instance) throw new ConflictError(`plugin "${name}" is already initialized`);
+    const plugin = await this.#bounded(name, 'create', () => slot.factory());
+    if (!plugin || typeof plugin.execute !== 'function') {
+      throw new PluginError(name, 'create', new TypeError('the factory did not return a plugin'));
+    }
+    await this.#bounded(name, 'initialize', () => plugin.initialize(config));
+    slot.instance = plugin;
+    this.#logger.info('plugin initialized', { plugin: name });
+    return plugin;
+  }
+
+  /** An initialized plugin; throws `NotFoundError` for an unknown or uninitialized name. */
+  getPlugin(name: string): ExternalWorkPlugin {
+    const instance = this.#slot(name).instance;
+    if (!instance) throw new NotFoundError(`plugin "${name}" is registered but not initialized`);
+    return instance;
+  }
+
+  listPlugins(): Array<{ name: string; initialized: boolean }> {
+    return [...this.#slots].map(([name, slot]) => ({ name, initialized: slot.instance !== undefined }));
+  }
+
+  async healthCheck(name: string): Promise<void> {
+    const plugin = this.getPlugin(name);
+    await this.#bounded(name, 'healthCheck', () => plugin.healthCheck());
+  }
+
+  /** Health of every initialized plugin, checked concurrently; one failing does not hide the others. */
+  async healthCheckAll(): Promise<PluginHealth[]> {
+    const names = [...this.#slots].filter(([, s]) => s.instance).map(([name]) => name);
+    return Promise.all(
+      names.map(async (name): Promise<PluginHealth> => {
+        try {
+          await this.healthCheck(name);
+          return { name, healthy: true };
+        } catch (error) {
+          return { name, healthy: false, error: error as PluginError };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Shuts every initialized plugin down concurrently and returns within `timeoutMs` whatever they do.
+   * Resolves with the failures (a hang counts as one); the plugins are forgotten either way.
+   */
+  async shutdownAll(options: ShutdownOptions = {}): Promise<PluginError[]> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const running = [...this.#slots].filter(([, s]) => s.instance);
+    const failures: PluginError[] = [];
+    await Promise.all(
+      running.map(async ([name, slot]) => {
+        const plugin = slot.instance as ExternalWorkPlugin;
+        slot.instance = undefined;
+        try {
+          await this.#bounded(name, 'shutdown', () => plugin.shutdown(), timeoutMs);
+        } catch (error) {
+          const failure = error instanceof PluginError ? error : new PluginError(name, 'shutdown', error);
+          failures.push(failure);
+          this.#logger.warn('plugin shutdown failed', { plugin: name, error: failure.message });
+        }
+      }),
+    );
+    return failures;
+  }
+
+  #slot(name: string): Slot {
+    const slot = this.#slots.get(name);
+    if (!slot) throw new NotFoundError(`no plugin named "${name}" is registered`);
+    return slot;
+  }
+
+  #bounded<T>(name: string, operation: string, fn: () => T | Promise<T>, ms = this.#timeoutMs): Promise<T> {
+    return withDeadline(guard(name, operation, fn), ms, () => {
+      throw new PluginError(name, operation, new Error(`did not finish within ${ms} ms`));
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { Masker } from '../secrets/masker';
+import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
+import type { EnhancedWorkExecutor, ExecuteOptions, Work, WorkContext, WorkResult, WorkSchema, WorkType } from '../types';
+import { parseDuration } from '../util/duration';
+import { SchemaValidator } from '../validation/schema-validator';
+import { suggest } from '../validation/suggest';
+import { guard, guardSync } from './guard';
+import { runWork } from './run-work';
+
+export interface EnhancedWorkRegistryOptions {
+  /** After a timeout or cancel, how long an executor may take to clean up before it is abandoned. Default 30 s. */
+  abortGraceMs?: number;
+  /** Names the package to install when a work's type has no executor. */
+  missingExecutorHint?: (type: WorkType) => string | undefined;
+}
+
+interface Entry {
+  executor: EnhancedWorkExecutor;
+  pluginName: string;
+  schema: WorkSchema;
+  secrets: SecretExtractor | undefined;
+}
+
+const nameOf = (executor: EnhancedWorkExecutor, type: WorkType): string => {
+  try {
+    const withInfo = executor as Partial<{ getPluginInfo(): { name: string } }>;
+    return withInfo.getPluginInfo?.().name ?? executor.getMetadata().name ?? type;
+  } catch {
+    return type;
+  }
+};
+
+/** Executors by work type: validates works, runs them with timeouts, cancellation and secret masking. */
+export class EnhancedWorkRegistry {
+  readonly #entries = new Map<WorkType, Entry>();
+  readonly #validator = new SchemaValidator();
+  readonly #abortGraceMs: number;
+  readonly #hint: ((type: WorkType) => string | undefined) | undefined;
+
+  constructor(options: EnhancedWorkRegistryOptions = {}) {
+    this.#abortGraceMs = options.abortGraceMs ?? 30_000;
+    this.#hint = options.missingExecutorHint;
+  }
+
+  /** Registers `executor` for `type`. Its schema is compiled now, so a broken schema fails here, not per work. */
+  registerExecutor(type: WorkType, executor: EnhancedWorkExecutor): void {
+    if (this.#entries.has(type)) throw new ConflictError(`an executor is already registered for type "${type}"`);
+    const pluginName = nameOf(executor, type);
+    if (!guardSync(pluginName, 'canExecute', () => executor.canExecute(type))) {
+      throw new ConflictError(`executor "${pluginName}" says it cannot execute type "${type}"`);
+    }
+    const schema = guardSync(pluginName, 'getSchema', () => executor.getSchema());
+    this.#validator.registerSchema(type, schema);
+    this.#entries.set(type, { executor, pluginName, schema, secrets: compileSecretExtractor(schema.config) });
+  }
+
+  unregisterExecutor(type: WorkType): boolean {
+    return this.#entries.delete(type);
+  }
+
+  /** The executor for `type`; throws `NotFoundError` (with a "did you mean") when there is none. */
+  getExecutor(type: WorkType): EnhancedWorkExecutor {
+    return this.#entry(type).executor;
+  }
+
+  hasExecutor(type: WorkType): boolean {
+    return this.#entries.has(type);
+  }
+
+  getSupportedTypes(): WorkType[] {
+    return [...this.#entries.keys()];
+  }
+
+  getSchema(type: WorkType): WorkSchema {
+    return this.#entry(type).schema;
+  }
+
+  /** Schema first (every problem at once), then the executor's own `validate`. Nothing runs. */
+  async validateWork(work: Work): Promise<void> {
+    const entry = this.#prepare(work);
+    await this.#executorValidate(entry, work, this.#masker(entry, work));
+  }
+
+  /**
+   * Validates and runs `work`. Resolves with `success: false` when the work ran and failed (or hit its
+   * own `timeout`); rejects with a `UbomError` when it could not be attempted, and with `AbortError`
+   * once cleanup has finished when `options.signal` aborts.
+   */
+  async execute(work: Work, workContext: WorkContext = {}, options: ExecuteOptions = {}): Promise<WorkResult> {
+    const entry = this.#prepare(work);
+    const masker = this.#masker(entry, work);
+    await this.#executorValidate(entry, work, masker);
+    return runWork(work, workContext, options, {
+      executor: entry.executor,
+      pluginName: entry.pluginName,
+      masker,
+      timeoutMs: work.timeout === undefined ? undefined : parseDuration(work.timeout),
+      abortGraceMs: this.#abortGraceMs,
+    });
+  }
+
+  #entry(type: WorkType): Entry {
+    const entry = this.#entries.get(type);
+    if (entry) return entry;
+    const hint = suggest(String(type), this.#entries.keys());
+    const install = this.#hint?.(type);
+    const detail = hint ? ` — did you mean "${hint}"?` : install ? ` — ${install}` : '';
+    throw new NotFoundError(`no executor for type "${String(type)}"${detail}`);
+  }
+
+  /** Finds the entry and runs the schema check; throws the `ValidationError` with secrets masked. */
+  #prepare(work: Work): Entry {
+    const type = (work as Partial<Work> | null)?.type;
+    if (typeof type === 'string' && type.length > 0) {
+      const entry = this.#entry(type);
+      const issues = this.#validator.check(work);
+      if (issues.length > 0) {
+        const error = new ValidationError(issues);
+        throw this.#masker(entry, work)?.error(error) ?? error;
+      }
+      return entry;
+    }
+    throw new ValidationError(this.#validator.check(work));
+  }
+
+  #masker(entry: Entry, work: Work): Masker | undefined {
+    if (!entry.secrets) return undefined;
+    const masker = new Masker(entry.secrets(work.executor_config));
+    return masker.empty ? undefined : masker;
+  }
+
+  async #executorValidate(entry: Entry, work: Work, masker: Masker | undefined): Promise<void> {
+    try {
+      await guard(entry.pluginName, 'validate', () => entry.executor.validate(work));
+    } catch (error) {
+      throw masker ? masker.error(error) : error;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+export const MASK = '***';
+
+/** Secrets shorter than this are masked only where a whole string equals them, never inside text. */
+export const MIN_MASKED_LENGTH = 4;
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The forms a secret takes once encoded: as is, base64 (std and URL-safe), URL-encoded, JSON-escaped. */
+function encodedForms(secret: string): string[] {
+  const b64 = Buffer.from(secret).toString('base64');
+  const forms = [
+    secret,
+    b64,
+    b64.replace(/=+$/, ''),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  return forms.filter((f) => f.length >= MIN_MASKED_LENGTH);
+}
+
+/** Replaces secret values (and their encoded forms) in strings, objects and errors. */
+export class Masker {
+  readonly #pattern: RegExp | undefined;
+  readonly #whole: Set<string>;
+
+  constructor(secrets: Iterable<string>) {
+    const long = new Set<string>();
+    this.#whole = new Set();
+    for (const secret of secrets) {
+      if (secret.length === 0) continue;
+      if (secret.length < MIN_MASKED_LENGTH) this.#whole.add(secret);
+      else for (const form of encodedForms(secret)) long.add(form);
+    }
+    const sorted = [...long].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.#pattern = sorted.length > 0 ? new RegExp(sorted.join('|'), 'g') : undefined;
+  }
+
+  get empty(): boolean {
+    return this.#pattern === undefined && this.#whole.size === 0;
+  }
+
+  string(text: string): string {
+    if (this.#whole.has(text)) return MASK;
+    return this.#pattern ? text.replace(this.#pattern, MASK) : text;
+  }
+
+  /** A deep copy of `value` with every string masked (keys included). Cycles are cut. */
+  deep<T>(value: T): T {
+    return this.#deep(value, new WeakMap()) as T;
+  }
+
+  #deep(value: unknown, seen: WeakMap<object, unknown>): unknown {
+    if (typeof value === 'string') return this.string(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (value instanceof Error) return this.error(value);
+    const done = seen.get(value);
+    if (done !== undefined) return done;
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      seen.set(value, copy);
+      for (const item of value) copy.push(this.#deep(item, seen));
+      return copy;
+    }
+    if (ArrayBuffer.isView(value) || value instanceof Date) return value;
+    const copy: Record<string, unknown> = {};
+    seen.set(value, copy);
+    for (const [k, v] of Object.entries(value)) copy[this.string(k)] = this.#deep(v, seen);
+    return copy;
+  }
+
+  /** Masks an error in place (message, stack, issues, causes) and returns it. */
+  error<E>(error: E, depth = 0): E {
+    if (!(error instanceof Error) || depth > 8) return error;
+    const fields = error as unknown as { message: string; stack?: string; issues?: unknown; cause?: unknown };
+    try {
+      fields.message = this.string(fields.message);
+      if (typeof fields.stack === 'string') fields.stack = this.string(fields.stack);
+      if (Array.isArray(fields.issues)) fields.issues = this.deep(fields.issues);
+      if (fields.cause instanceof Error) this.error(fields.cause, depth + 1);
+      else if (fields.cause !== undefined) fields.cause = this.deep(fields.cause);
+    } catch {
+      // a frozen error: leave it, the caller wraps what it shows
+    }
+    return error;
+  }
+}

@@ -1,0 +1,104 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { ValidationError, type ValidationIssue } from '../errors';
+import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
+import { DURATION_PATTERN } from '../util/duration';
+import { toIssues } from './issues';
+import { suggest } from './suggest';
+
+/** The envelope every work shares; `executor_config` and `inputs` are checked by the type's own schema. */
+const WORK_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    type: { type: 'string', minLength: 1 },
+    name: { type: 'string' },
+    executor_config: { type: 'object' },
+    inputs: { type: 'object' },
+    timeout: {
+      anyOf: [
+        { type: 'string', pattern: DURATION_PATTERN, examples: ['30s', '1m30s', '500ms'] },
+        { type: 'number', minimum: 0 },
+      ],
+    },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  required: ['id', 'type', 'executor_config'],
+  additionalProperties: false,
+} as const;
+
+interface Compiled {
+  schema: WorkSchema;
+  config: ValidateFunction;
+  inputs: ValidateFunction | undefined;
+}
+
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Validates works against JSON Schemas registered per work type. Each schema is compiled once. */
+export class SchemaValidator {
+  readonly #ajv = createAjv();
+  readonly #envelope: ValidateFunction = this.#ajv.compile(WORK_SCHEMA);
+  readonly #types = new Map<WorkType, Compiled>();
+
+  /** Registers (or replaces) the schema of a work type; throws `ValidationError` when it does not compile. */
+  registerSchema(type: WorkType, schema: WorkSchema): void {
+    try {
+      this.#types.set(type, {
+        schema,
+        config: this.#compile(schema.config),
+        inputs: schema.inputs === undefined ? undefined : this.#compile(schema.inputs),
+      });
+    } catch (cause) {
+      throw ValidationError.single(`schema(${type})`, `does not compile as JSON Schema: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+
+  hasSchema(type: WorkType): boolean {
+    return this.#types.has(type);
+  }
+
+  getSchema(type: WorkType): WorkSchema | undefined {
+    return this.#types.get(type)?.schema;
+  }
+
+  /** Every problem of `work` at once, or an empty list. Never throws, whatever `work` is. */
+  check(work: unknown): ValidationIssue[] {
+    if (work === null || typeof work !== 'object' || Array.isArray(work)) {
+      return [{ path: '(root)', message: `a work must be an object, got ${work === null ? 'null' : Array.isArray(work) ? 'an array' : typeof work}` }];
+    }
+    const issues = this.#envelope(work) ? [] : toIssues(this.#envelope.errors ?? [], '');
+    const { type, executor_config: config, inputs } = work as Partial<Work>;
+    if (typeof type !== 'string' || type.length === 0) return issues;
+    const compiled = this.#types.get(type);
+    if (!compiled) {
+      const hint = suggest(type, this.#types.keys());
+      const known = [...this.#types.keys()].join(', ') || 'none';
+      issues.push({ path: 'type', message: `unknown work type "${type}"${hint ? ` — did you mean "${hint}"?` : ` (known: ${known})`}` });
+      return issues;
+    }
+    if (config && typeof config === 'object' && !Array.isArray(config) && !compiled.config(config)) {
+      issues.push(...toIssues(compiled.config.errors ?? [], 'executor_config'));
+    }
+    if (compiled.inputs && inputs && typeof inputs === 'object' && !Array.isArray(inputs) && !compiled.inputs(inputs)) {
+      issues.push(...toIssues(compiled.inputs.errors ?? [], 'inputs'));
+    }
+    return issues;
+  }
+
+  /** Throws one `ValidationError` listing every problem of `work`. */
+  validateWork(work: unknown): void {
+    const issues = this.check(work);
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  #compile(schema: JSONSchema): ValidateFunction {
+    return this.#ajv.compile(schema as object);
+  }
+}
