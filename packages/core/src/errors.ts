@@ -25,7 +25,10 @@ export class UbomError extends Error {
   readonly scope: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: UbomErrorOptions = {}) {
-    super(`${prefix(options.scope)}${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${prefix(options.scope)}${message}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.code = code;
     this.retryable = options.retryable ?? false;
@@ -51,7 +54,11 @@ export class ValidationError extends UbomError {
     this.issues = issues;
   }
 
-  static single(path: string, message: string, options?: Omit<UbomErrorOptions, 'retryable'>): ValidationError {
+  static single(
+    path: string,
+    message: string,
+    options?: Omit<UbomErrorOptions, 'retryable'>,
+  ): ValidationError {
     return new ValidationError([{ path, message }], options);
   }
 }
@@ -92,7 +99,12 @@ export class PluginError extends UbomError {
   readonly pluginName: string;
   readonly operation: PluginOperation;
 
-  constructor(pluginName: string, operation: PluginOperation, cause: unknown, options: UbomErrorOptions = {}) {
+  constructor(
+    pluginName: string,
+    operation: PluginOperation,
+    cause: unknown,
+    options: UbomErrorOptions = {},
+  ) {
     super('PLUGIN', `plugin "${pluginName}" failed in ${operation}: ${describeCause(cause)}`, {
       scope: options.scope,
       cause,

@@ -1,5 +1,10 @@
 export * from './errors';
-export { BackwardCompatibilityAdapter, WorkExecutionCore, type WorkExecutor, WorkFailedError } from './layer1';
+export {
+  BackwardCompatibilityAdapter,
+  WorkExecutionCore,
+  type WorkExecutor,
+  WorkFailedError,
+} from './layer1';
 export { LineSplitter, type LineSplitterOptions } from './logs/line-splitter';
 export { LogCollector, type LogCollectorOptions } from './logs/log-collector';
 export { TailBuffer } from './logs/tail-buffer';

@@ -42,7 +42,8 @@ export class WorkExecutionCore {
   readonly #executors = new Map<WorkType, WorkExecutor>();
 
   registerExecutor(type: WorkType, executor: WorkExecutor): void {
-    if (this.#executors.has(type)) throw new ConflictError(`an executor is already registered for type "${type}"`);
+    if (this.#executors.has(type))
+      throw new ConflictError(`an executor is already registered for type "${type}"`);
     this.#executors.set(type, executor);
   }
 

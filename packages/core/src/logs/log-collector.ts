@@ -60,6 +60,8 @@ export class LogCollector {
 
   /** The kept tail, oldest first. */
   entries(): LogEntry[] {
-    return this.#start === 0 ? this.#ring.slice() : [...this.#ring.slice(this.#start), ...this.#ring.slice(0, this.#start)];
+    return this.#start === 0
+      ? this.#ring.slice()
+      : [...this.#ring.slice(this.#start), ...this.#ring.slice(0, this.#start)];
   }
 }

@@ -19,7 +19,11 @@ export function guardSync<T>(pluginName: string, operation: string, fn: () => T)
 }
 
 /** Settles with `promise`, or with `onTimeout()` once `ms` pass (the timer never keeps the process alive). */
-export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => T | Promise<T>): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => T | Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<T>((resolve, reject) => {
     timer = setTimeout(() => {

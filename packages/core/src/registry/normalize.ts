@@ -5,9 +5,18 @@ import type { ExecutionMetrics, WorkResult } from '../types';
  * Checks an executor's result and fills what the contract promises (metrics, arrays) without copying
  * on the common path: a well-formed result is returned as is.
  */
-export function normalizeResult(value: unknown, pluginName: string, startedAt: number, durationMs: number): WorkResult {
+export function normalizeResult(
+  value: unknown,
+  pluginName: string,
+  startedAt: number,
+  durationMs: number,
+): WorkResult {
   if (value === null || typeof value !== 'object' || typeof (value as WorkResult).success !== 'boolean') {
-    throw new PluginError(pluginName, 'execute', new TypeError('execute() did not resolve with a WorkResult'));
+    throw new PluginError(
+      pluginName,
+      'execute',
+      new TypeError('execute() did not resolve with a WorkResult'),
+    );
   }
   const result = value as WorkResult;
   if (result.outputs === null || typeof result.outputs !== 'object') result.outputs = {};

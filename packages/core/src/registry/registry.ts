@@ -1,7 +1,15 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
-import type { EnhancedWorkExecutor, ExecuteOptions, Work, WorkContext, WorkResult, WorkSchema, WorkType } from '../types';
+import type {
+  EnhancedWorkExecutor,
+  ExecuteOptions,
+  Work,
+  WorkContext,
+  WorkResult,
+  WorkSchema,
+  WorkType,
+} from '../types';
 import { parseDuration } from '../util/duration';
 import { SchemaValidator } from '../validation/schema-validator';
 import { suggest } from '../validation/suggest';
@@ -14,6 +22,8 @@ export interface EnhancedWorkRegistryOptions {
   /** Names the package to install when a work's type has no executor. */
   missingExecutorHint?: (type: WorkType) => string | undefined;
 }
+
+const MASKER_CACHE = 256;
 
 interface Entry {
   executor: EnhancedWorkExecutor;
@@ -37,6 +47,8 @@ export class EnhancedWorkRegistry {
   readonly #validator = new SchemaValidator();
   readonly #abortGraceMs: number;
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
+  /** Maskers by secret set: compiling one costs more than running a no-op work. */
+  readonly #maskers = new Map<string, Masker>();
 
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
@@ -45,7 +57,8 @@ export class EnhancedWorkRegistry {
 
   /** Registers `executor` for `type`. Its schema is compiled now, so a broken schema fails here, not per work. */
   registerExecutor(type: WorkType, executor: EnhancedWorkExecutor): void {
-    if (this.#entries.has(type)) throw new ConflictError(`an executor is already registered for type "${type}"`);
+    if (this.#entries.has(type))
+      throw new ConflictError(`an executor is already registered for type "${type}"`);
     const pluginName = nameOf(executor, type);
     if (!guardSync(pluginName, 'canExecute', () => executor.canExecute(type))) {
       throw new ConflictError(`executor "${pluginName}" says it cannot execute type "${type}"`);
@@ -87,7 +100,11 @@ export class EnhancedWorkRegistry {
    * own `timeout`); rejects with a `UbomError` when it could not be attempted, and with `AbortError`
    * once cleanup has finished when `options.signal` aborts.
    */
-  async execute(work: Work, workContext: WorkContext = {}, options: ExecuteOptions = {}): Promise<WorkResult> {
+  async execute(
+    work: Work,
+    workContext: WorkContext = {},
+    options: ExecuteOptions = {},
+  ): Promise<WorkResult> {
     const entry = this.#prepare(work);
     const masker = this.#masker(entry, work);
     await this.#executorValidate(entry, work, masker);
@@ -126,7 +143,18 @@ export class EnhancedWorkRegistry {
 
   #masker(entry: Entry, work: Work): Masker | undefined {
     if (!entry.secrets) return undefined;
-    const masker = new Masker(entry.secrets(work.executor_config));
+    const secrets = entry.secrets(work.executor_config);
+    if (secrets.length === 0) return undefined;
+    const key = secrets.join('\u0000');
+    let masker = this.#maskers.get(key);
+    if (masker) {
+      this.#maskers.delete(key); // refresh its place: least recently used goes first
+    } else {
+      masker = new Masker(secrets);
+      if (this.#maskers.size >= MASKER_CACHE)
+        this.#maskers.delete(this.#maskers.keys().next().value as string);
+    }
+    this.#maskers.set(key, masker);
     return masker.empty ? undefined : masker;
   }
 

@@ -13,12 +13,21 @@ export interface RunSettings {
   abortGraceMs: number;
 }
 
+type Outcome = { value: unknown } | { error: unknown };
+
 const TAIL = 1000;
+const ABANDONED = Symbol('abandoned');
 
 /** Runs one validated work: timeout, cancellation, secret masking and result checks. */
-export async function runWork(work: Work, context: WorkContext, options: ExecuteOptions, s: RunSettings): Promise<WorkResult> {
+export async function runWork(
+  work: Work,
+  context: WorkContext,
+  options: ExecuteOptions,
+  s: RunSettings,
+): Promise<WorkResult> {
   const outer = options.signal;
-  if (outer?.aborted) throw new AbortError('the work was cancelled before it started', { cause: outer.reason });
+  if (outer?.aborted)
+    throw new AbortError('the work was cancelled before it started', { cause: outer.reason });
   const startedAt = Date.now();
   const t0 = performance.now();
   const { masker, timeoutMs } = s;
@@ -33,42 +42,41 @@ export async function runWork(work: Work, context: WorkContext, options: Execute
     }
   }
 
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', onOuterAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  if (timeoutMs !== undefined) {
-    timer = setTimeout(() => controller.abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs)), timeoutMs);
-  }
+  const abort = new AbortState(outer, timeoutMs, s.abortGraceMs);
   const tail: LogEntry[] = [];
   const onLog = options.onLog;
-  const forward = (entry: LogEntry): void => {
-    const shown = masker ? maskEntry(entry, masker) : entry;
-    if (tail.length === TAIL) tail.shift();
-    tail.push(shown);
-    onLog?.(shown);
-  };
-
-  let outcome: { value: unknown } | { error: unknown };
+  const forward =
+    !masker && timeoutMs === undefined
+      ? onLog
+      : (entry: LogEntry): void => {
+          const shown = masker ? maskEntry(entry, masker) : entry;
+          if (tail.length === TAIL) tail.shift();
+          tail.push(shown);
+          onLog?.(shown);
+        };
+  let outcome: Outcome;
   try {
-    const running = s.executor.execute(work, context, { signal: controller.signal, onLog: forward });
-    outcome = await settleOrAbandon(running, controller.signal, s.abortGraceMs);
+    outcome = await abort.settle(s.executor.execute(work, context, abort.options(forward)));
   } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', onOuterAbort);
+    abort.dispose();
   }
   const durationMs = performance.now() - t0;
-  const reason: unknown = controller.signal.reason;
-  const timedOut = controller.signal.aborted && reason instanceof TimeoutError && !outer?.aborted;
 
-  if (timedOut) {
-    const base = 'value' in outcome && isResultLike(outcome.value) ? outcome.value : { success: false, outputs: {}, logs: tail, metrics: {} };
-    const result = normalizeResult({ ...base, success: false, error: `${reason.message.replace(/^\[ubom\] /, '')}${abandonNote(outcome)}` }, s.pluginName, startedAt, durationMs);
+  if (abort.reason instanceof TimeoutError && !outer?.aborted) {
+    const base =
+      'value' in outcome && isResultLike(outcome.value)
+        ? outcome.value
+        : { success: false, outputs: {}, logs: tail, metrics: {} };
+    const error = `${abort.reason.message.replace(/^\[ubom\] /, '')}${abandonNote(outcome)}`;
+    const result = normalizeResult({ ...base, success: false, error }, s.pluginName, startedAt, durationMs);
     result.metrics.timedOut = true;
     return masker ? masker.deep(result) : result;
   }
   if (outer?.aborted) {
-    const error = 'error' in outcome && outcome.error instanceof AbortError ? outcome.error : new AbortError(`the work was cancelled${abandonNote(outcome)}`, { cause: outer.reason });
+    const error =
+      'error' in outcome && outcome.error instanceof AbortError
+        ? outcome.error
+        : new AbortError(`the work was cancelled${abandonNote(outcome)}`, { cause: outer.reason });
     throw masker ? masker.error(error) : error;
   }
   if ('error' in outcome) {
@@ -79,38 +87,91 @@ export async function runWork(work: Work, context: WorkContext, options: Execute
   return masker ? masker.deep(result) : result;
 }
 
-const ABANDONED = Symbol('abandoned');
+/**
+ * The abort side of one run. The executor's signal is the caller's when there is no timeout; with a
+ * timeout it is our own, created only when the executor reads `options.signal` (it costs ~2 µs).
+ * Once aborted, the executor has `graceMs` to settle before it is abandoned.
+ */
+class AbortState {
+  reason: unknown;
+  #aborted = false;
+  #controller: AbortController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #grace: NodeJS.Timeout | undefined;
+  #abandon: (() => void) | undefined;
+  readonly #outer: AbortSignal | undefined;
+  readonly #own: boolean;
+  readonly #graceMs: number;
+  readonly #onOuterAbort = (): void => this.#abort(this.#outer?.reason);
 
-async function settleOrAbandon(
-  running: Promise<WorkResult>,
-  signal: AbortSignal,
-  graceMs: number,
-): Promise<{ value: unknown } | { error: unknown }> {
-  const settled = running.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const abandoned = new Promise<{ error: unknown }>((resolve) => {
-    onAbort = () => {
-      timer = setTimeout(() => resolve({ error: ABANDONED }), graceMs);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([settled, abandoned]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+  constructor(outer: AbortSignal | undefined, timeoutMs: number | undefined, graceMs: number) {
+    this.#outer = outer;
+    this.#own = timeoutMs !== undefined;
+    this.#graceMs = graceMs;
+    outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      this.#timer = setTimeout(
+        () => this.#abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs)),
+        timeoutMs,
+      );
+    }
+  }
+
+  options(onLog: ((entry: LogEntry) => void) | undefined): ExecuteOptions {
+    const options: ExecuteOptions = {};
+    if (this.#own) {
+      Object.defineProperty(options, 'signal', { enumerable: true, get: () => this.#signal() });
+    } else if (this.#outer) options.signal = this.#outer;
+    if (onLog) options.onLog = onLog;
+    return options;
+  }
+
+  settle(running: Promise<WorkResult>): Promise<Outcome> {
+    const settled = running.then(
+      (value): Outcome => ({ value }),
+      (error: unknown): Outcome => ({ error }),
+    );
+    const abandoned = new Promise<Outcome>((resolve) => {
+      this.#abandon = () => resolve({ error: ABANDONED });
+      if (this.#aborted) this.#startGrace();
+    });
+    return Promise.race([settled, abandoned]);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    clearTimeout(this.#grace);
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+  }
+
+  #signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.reason = reason;
+    this.#controller?.abort(reason);
+    this.#startGrace();
+  }
+
+  #startGrace(): void {
+    if (this.#abandon && !this.#grace) this.#grace = setTimeout(this.#abandon, this.#graceMs);
   }
 }
 
-const abandonNote = (outcome: { value: unknown } | { error: unknown }): string =>
-  'error' in outcome && outcome.error === ABANDONED ? ' (the executor did not stop in time and was abandoned)' : '';
+const abandonNote = (outcome: Outcome): string =>
+  'error' in outcome && outcome.error === ABANDONED
+    ? ' (the executor did not stop in time and was abandoned)'
+    : '';
 
-const isResultLike = (v: unknown): v is WorkResult => typeof v === 'object' && v !== null && typeof (v as WorkResult).success === 'boolean';
+const isResultLike = (v: unknown): v is WorkResult =>
+  typeof v === 'object' && v !== null && typeof (v as WorkResult).success === 'boolean';
 
 function maskEntry(entry: LogEntry, masker: Masker): LogEntry {
   const masked: LogEntry = { ...entry, message: masker.string(entry.message) };

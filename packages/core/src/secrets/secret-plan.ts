@@ -23,10 +23,21 @@ function resolveRef(root: SchemaObject, ref: string): unknown {
   return node;
 }
 
-function build(schema: unknown, root: SchemaObject, memo: Map<unknown, SecretPlan | null>): SecretPlan | null {
+function build(
+  schema: unknown,
+  root: SchemaObject,
+  memo: Map<unknown, SecretPlan | null>,
+): SecretPlan | null {
   if (!isObject(schema)) return null;
   if (memo.has(schema)) return memo.get(schema) ?? null;
-  const plan: SecretPlan = { secret: schema.writeOnly === true, properties: new Map(), patterns: [], additional: undefined, items: undefined, variants: [] };
+  const plan: SecretPlan = {
+    secret: schema.writeOnly === true,
+    properties: new Map(),
+    patterns: [],
+    additional: undefined,
+    items: undefined,
+    variants: [],
+  };
   memo.set(schema, plan); // provisional, breaks $ref cycles
   if (isObject(schema.properties)) {
     for (const [key, sub] of Object.entries(schema.properties)) {
@@ -44,16 +55,23 @@ function build(schema: unknown, root: SchemaObject, memo: Map<unknown, SecretPla
   plan.items = build(schema.items, root, memo) ?? build(schema.prefixItems, root, memo) ?? undefined;
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[key];
-    if (Array.isArray(list)) for (const sub of list) {
-      const p = build(sub, root, memo);
-      if (p) plan.variants.push(p);
-    }
+    if (Array.isArray(list))
+      for (const sub of list) {
+        const p = build(sub, root, memo);
+        if (p) plan.variants.push(p);
+      }
   }
   if (typeof schema.$ref === 'string') {
     const p = build(resolveRef(root, schema.$ref), root, memo);
     if (p) plan.variants.push(p);
   }
-  const empty = !plan.secret && plan.properties.size === 0 && plan.patterns.length === 0 && !plan.additional && !plan.items && plan.variants.length === 0;
+  const empty =
+    !plan.secret &&
+    plan.properties.size === 0 &&
+    plan.patterns.length === 0 &&
+    !plan.additional &&
+    !plan.items &&
+    plan.variants.length === 0;
   memo.set(schema, empty ? null : plan);
   return empty ? null : plan;
 }
@@ -72,7 +90,13 @@ export function compileSecretExtractor(schema: JSONSchema | undefined): SecretEx
   };
 }
 
-function collect(value: unknown, plan: SecretPlan | undefined, inSecret: boolean, out: string[], seen: Set<SecretPlan>): void {
+function collect(
+  value: unknown,
+  plan: SecretPlan | undefined,
+  inSecret: boolean,
+  out: string[],
+  seen: Set<SecretPlan>,
+): void {
   const secret = inSecret || plan?.secret === true;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
     if (secret) out.push(String(value));
@@ -92,7 +116,8 @@ function collect(value: unknown, plan: SecretPlan | undefined, inSecret: boolean
     return;
   }
   for (const [key, v] of Object.entries(value)) {
-    const sub = plan.properties.get(key) ?? plan.patterns.find(([re]) => re.test(key))?.[1] ?? plan.additional;
+    const sub =
+      plan.properties.get(key) ?? plan.patterns.find(([re]) => re.test(key))?.[1] ?? plan.additional;
     collect(v, sub, secret, out, seen);
   }
 }

@@ -19,11 +19,20 @@ const PART_RE = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g;
  */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string' || !DURATION_RE.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
+  if (!DURATION_RE.test(value)) return undefined;
   let ms = 0;
-  for (const [, amount, unit] of value.matchAll(PART_RE)) ms += Number(amount) * (UNIT_MS[unit as string] as number);
+  for (const [, amount, unit] of value.matchAll(PART_RE))
+    ms += Number(amount) * (UNIT_MS[unit as string] as number);
+  if (parsed.size >= 512) parsed.clear();
+  parsed.set(value, ms);
   return ms;
 }
+
+/** Works repeat the same few timeouts; parsing one is the most expensive step left on the hot path. */
+const parsed = new Map<string, number>();
 
 /** Formats milliseconds the way a user wrote them: `30s`, `1m30s`, `250ms`. */
 export function formatDuration(ms: number): string {

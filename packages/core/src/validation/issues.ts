@@ -11,7 +11,9 @@ const asObject = (schema: unknown): SchemaObject | undefined =>
 
 /** A secret's value is never shown in a message, even when it is the one at fault. */
 const got = (error: ErrorObject): string =>
-  asObject(error.parentSchema)?.writeOnly === true ? 'got a secret value (not shown)' : `got ${describeValue(error.data)}`;
+  asObject(error.parentSchema)?.writeOnly === true
+    ? 'got a secret value (not shown)'
+    : `got ${describeValue(error.data)}`;
 
 function message(error: ErrorObject): { at: string[]; text: string } {
   const at = pointerSegments(error.instancePath);
@@ -44,22 +46,34 @@ function message(error: ErrorObject): { at: string[]; text: string } {
       return { at, text: `must be ${JSON.stringify(params.allowedValue)}, ${got(error)}` };
     case 'pattern': {
       const examples = parent.examples;
-      const shape = Array.isArray(examples) && examples.length > 0 ? `look like ${String(examples[0])}` : `match ${String(params.pattern)}`;
+      const shape =
+        Array.isArray(examples) && examples.length > 0
+          ? `look like ${String(examples[0])}`
+          : `match ${String(params.pattern)}`;
       return { at, text: `must ${shape}, ${got(error)}` };
     }
     case 'format':
       return { at, text: `must be a valid ${String(params.format)}, ${got(error)}` };
     case 'minLength':
-      return { at, text: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters long` };
+      return {
+        at,
+        text: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters long`,
+      };
     case 'minItems':
-      return { at, text: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} items` };
+      return {
+        at,
+        text: params.limit === 1 ? 'must not be empty' : `must have at least ${params.limit} items`,
+      };
     case 'anyOf':
     case 'oneOf':
       return { at, text: `must be ${describeSchema(parent as JSONSchema)}, ${got(error)}` };
     case 'false schema':
       return { at, text: 'is not allowed here' };
     default:
-      return { at, text: `${error.message ?? 'is invalid'}${error.data !== undefined && typeof error.data !== 'object' ? `, ${got(error)}` : ''}` };
+      return {
+        at,
+        text: `${error.message ?? 'is invalid'}${error.data !== undefined && typeof error.data !== 'object' ? `, ${got(error)}` : ''}`,
+      };
   }
 }
 
@@ -80,8 +94,10 @@ function likelyBranch(union: ErrorObject, inside: ErrorObject[]): ErrorObject[] 
     (errors) =>
       !errors.some((e) => {
         const d = pointerSegments(e.instancePath).length;
-        return (d === depth && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')) ||
-          (d === depth + 1 && (e.keyword === 'const' || (e.keyword === 'enum' && isDiscriminator(e))));
+        return (
+          (d === depth && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')) ||
+          (d === depth + 1 && (e.keyword === 'const' || (e.keyword === 'enum' && isDiscriminator(e))))
+        );
       }),
   );
   if (plausible.length === 0) return undefined;
@@ -89,16 +105,22 @@ function likelyBranch(union: ErrorObject, inside: ErrorObject[]): ErrorObject[] 
   return plausible[0];
 }
 
-const isDiscriminator = (e: ErrorObject): boolean => (asObject(e.parentSchema)?.enum as unknown[] | undefined)?.length === 1;
+const isDiscriminator = (e: ErrorObject): boolean =>
+  (asObject(e.parentSchema)?.enum as unknown[] | undefined)?.length === 1;
 
 /** Turns ajv's errors into one plain issue per problem, prefixed with `base` (e.g. `executor_config`). */
 export function toIssues(errors: readonly ErrorObject[], base: string): ValidationIssue[] {
   const dropped = new Set<ErrorObject>();
-  const unions = errors.filter((e) => UNION.has(e.keyword)).sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const unions = errors
+    .filter((e) => UNION.has(e.keyword))
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const union of unions) {
     if (dropped.has(union)) continue;
     const inside = errors.filter(
-      (e) => e !== union && e.schemaPath.startsWith(`${union.schemaPath}/`) && e.instancePath.startsWith(union.instancePath),
+      (e) =>
+        e !== union &&
+        e.schemaPath.startsWith(`${union.schemaPath}/`) &&
+        e.instancePath.startsWith(union.instancePath),
     );
     const branch = likelyBranch(union, inside);
     for (const e of inside) if (!branch?.includes(e)) dropped.add(e);

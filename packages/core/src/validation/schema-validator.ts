@@ -54,9 +54,13 @@ export class SchemaValidator {
         inputs: schema.inputs === undefined ? undefined : this.#compile(schema.inputs),
       });
     } catch (cause) {
-      throw ValidationError.single(`schema(${type})`, `does not compile as JSON Schema: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw ValidationError.single(
+        `schema(${type})`,
+        `does not compile as JSON Schema: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
   }
 
@@ -71,7 +75,12 @@ export class SchemaValidator {
   /** Every problem of `work` at once, or an empty list. Never throws, whatever `work` is. */
   check(work: unknown): ValidationIssue[] {
     if (work === null || typeof work !== 'object' || Array.isArray(work)) {
-      return [{ path: '(root)', message: `a work must be an object, got ${work === null ? 'null' : Array.isArray(work) ? 'an array' : typeof work}` }];
+      return [
+        {
+          path: '(root)',
+          message: `a work must be an object, got ${work === null ? 'null' : Array.isArray(work) ? 'an array' : typeof work}`,
+        },
+      ];
     }
     const issues = this.#envelope(work) ? [] : toIssues(this.#envelope.errors ?? [], '');
     const { type, executor_config: config, inputs } = work as Partial<Work>;
@@ -80,13 +89,22 @@ export class SchemaValidator {
     if (!compiled) {
       const hint = suggest(type, this.#types.keys());
       const known = [...this.#types.keys()].join(', ') || 'none';
-      issues.push({ path: 'type', message: `unknown work type "${type}"${hint ? ` — did you mean "${hint}"?` : ` (known: ${known})`}` });
+      issues.push({
+        path: 'type',
+        message: `unknown work type "${type}"${hint ? ` — did you mean "${hint}"?` : ` (known: ${known})`}`,
+      });
       return issues;
     }
     if (config && typeof config === 'object' && !Array.isArray(config) && !compiled.config(config)) {
       issues.push(...toIssues(compiled.config.errors ?? [], 'executor_config'));
     }
-    if (compiled.inputs && inputs && typeof inputs === 'object' && !Array.isArray(inputs) && !compiled.inputs(inputs)) {
+    if (
+      compiled.inputs &&
+      inputs &&
+      typeof inputs === 'object' &&
+      !Array.isArray(inputs) &&
+      !compiled.inputs(inputs)
+    ) {
       issues.push(...toIssues(compiled.inputs.errors ?? [], 'inputs'));
     }
     return issues;
