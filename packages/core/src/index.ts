@@ -10,12 +10,20 @@ export { LogCollector, type LogCollectorOptions } from './logs/log-collector';
 export { TailBuffer } from './logs/tail-buffer';
 export { BasePlugin } from './plugin/base-plugin';
 export {
+  type DiscoveredPlugin,
+  type DiscoveredStatus,
+  type DiscoverOptions,
+  discoverPlugins,
+} from './plugin/discovery';
+export { loadDiscoveredPlugin } from './plugin/load';
+export {
   DefaultPluginLoader,
   type PluginHealth,
   type PluginLoaderOptions,
   type ShutdownOptions,
 } from './plugin/loader';
 export { silentLogger } from './plugin/logger';
+export { isPluginPackageName, manifestProblem, type PluginManifest } from './plugin/manifest';
 export { EnhancedWorkRegistry, type EnhancedWorkRegistryOptions } from './registry/registry';
 export { MetricsClock, type ResultParts, workResult } from './result';
 export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';

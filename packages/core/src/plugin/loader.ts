@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError, PluginError } from '../errors';
 import { guard, withDeadline } from '../registry/guard';
 import type { ExternalWorkPlugin, Logger, PluginFactory } from '../types';
+import { type DiscoveredPlugin, type DiscoverOptions, discoverPlugins } from './discovery';
+import { loadDiscoveredPlugin } from './load';
 import { silentLogger } from './logger';
 
 export interface PluginLoaderOptions {
@@ -39,6 +41,23 @@ export class DefaultPluginLoader {
     if (this.#slots.has(name)) throw new ConflictError(`a plugin named "${name}" is already registered`);
     this.#slots.set(name, { factory });
     this.#logger.debug('plugin registered', { plugin: name });
+  }
+
+  /**
+   * Finds installed plugins (see `discoverPlugins`) and registers a factory for each usable one under
+   * its package name; nothing is imported until `initializePlugin`. Returns everything found, with the
+   * reasons some cannot be used.
+   */
+  async discover(options: DiscoverOptions = {}): Promise<DiscoveredPlugin[]> {
+    const found = await discoverPlugins(options);
+    for (const plugin of found) {
+      if (plugin.status !== 'available' || this.#slots.has(plugin.packageName)) continue;
+      this.registerPlugin(plugin.packageName, () => loadDiscoveredPlugin(plugin));
+    }
+    for (const plugin of found.filter((p) => p.status !== 'available')) {
+      this.#logger.warn('plugin not loaded', { plugin: plugin.packageName, reason: plugin.reason });
+    }
+    return found;
   }
 
   /** Creates the plugin and calls its `initialize(config)`; any throw or hang becomes a `PluginError`. */

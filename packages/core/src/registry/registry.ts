@@ -21,6 +21,11 @@ export interface EnhancedWorkRegistryOptions {
   abortGraceMs?: number;
   /** Names the package to install when a work's type has no executor. */
   missingExecutorHint?: (type: WorkType) => string | undefined;
+  /**
+   * Called once for a work type that has no executor yet (e.g. to import a discovered plugin only when
+   * a work of its type runs). What it returns is registered; `undefined` means none.
+   */
+  resolveExecutor?: (type: WorkType) => Promise<EnhancedWorkExecutor | undefined>;
 }
 
 const MASKER_CACHE = 256;
@@ -47,12 +52,15 @@ export class EnhancedWorkRegistry {
   readonly #validator = new SchemaValidator();
   readonly #abortGraceMs: number;
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
+  readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
+  readonly #resolving = new Map<WorkType, Promise<void>>();
   /** Maskers by secret set: compiling one costs more than running a no-op work. */
   readonly #maskers = new Map<string, Masker>();
 
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
     this.#hint = options.missingExecutorHint;
+    this.#resolve = options.resolveExecutor;
   }
 
   /** Registers `executor` for `type`. Its schema is compiled now, so a broken schema fails here, not per work. */
@@ -91,6 +99,7 @@ export class EnhancedWorkRegistry {
 
   /** Schema first (every problem at once), then the executor's own `validate`. Nothing runs. */
   async validateWork(work: Work): Promise<void> {
+    await this.#resolveMissing(work);
     const entry = this.#prepare(work);
     await this.#executorValidate(entry, work, this.#masker(entry, work));
   }
@@ -115,6 +124,22 @@ export class EnhancedWorkRegistry {
       timeoutMs: work.timeout === undefined ? undefined : parseDuration(work.timeout),
       abortGraceMs: this.#abortGraceMs,
     });
+  }
+
+  /** Lets `resolveExecutor` supply the executor of a type seen for the first time (once per type). */
+  async #resolveMissing(work: Work): Promise<void> {
+    const type = (work as Partial<Work> | null)?.type;
+    if (!this.#resolve || typeof type !== 'string' || this.#entries.has(type)) return;
+    let pending = this.#resolving.get(type);
+    if (!pending) {
+      const resolve = this.#resolve;
+      pending = (async () => {
+        const executor = await resolve(type);
+        if (executor && !this.#entries.has(type)) this.registerExecutor(type, executor);
+      })().finally(() => this.#resolving.delete(type));
+      this.#resolving.set(type, pending);
+    }
+    await pending;
   }
 
   #entry(type: WorkType): Entry {

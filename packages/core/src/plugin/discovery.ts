@@ -1,0 +1,115 @@
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { isPluginPackageName, manifestProblem, type PluginManifest } from './manifest';
+
+export type DiscoveredStatus = 'available' | 'unsupported' | 'invalid' | 'conflict';
+
+export interface DiscoveredPlugin {
+  packageName: string;
+  version: string;
+  /** The package folder (symlinks resolved). */
+  dir: string;
+  workTypes: string[];
+  /** Absolute path of the module exporting `createPlugin()`. */
+  entryPath: string | undefined;
+  status: DiscoveredStatus;
+  reason?: string;
+  manifest?: PluginManifest;
+}
+
+export interface DiscoverOptions {
+  /** Folders to search from, each upward to the file-system root. Default: `process.cwd()`. */
+  from?: string[];
+}
+
+const readJson = async (file: string): Promise<Record<string, unknown> | undefined> => {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+};
+
+const list = async (dir: string): Promise<string[]> => {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** Every `node_modules` folder from `start` up to the root, nearest first. */
+function nodeModulesUpward(start: string): string[] {
+  const dirs: string[] = [];
+  let dir = resolve(start);
+  for (;;) {
+    if (!dir.endsWith('/node_modules')) dirs.push(join(dir, 'node_modules'));
+    const parent = dirname(dir);
+    if (parent === dir) return dirs;
+    dir = parent;
+  }
+}
+
+async function candidates(nodeModules: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await list(nodeModules)) {
+    if (entry.startsWith('@')) {
+      for (const sub of await list(join(nodeModules, entry))) {
+        const name = `${entry}/${sub}`;
+        if (isPluginPackageName(name)) names.push(name);
+      }
+    } else if (isPluginPackageName(entry)) names.push(entry);
+  }
+  return names.sort();
+}
+
+async function inspect(packageName: string, linkDir: string): Promise<DiscoveredPlugin | undefined> {
+  const dir = await realpath(linkDir).catch(() => undefined);
+  const pkg = dir && (await readJson(join(dir, 'package.json')));
+  if (!dir || !pkg) return undefined;
+  const problem = manifestProblem(pkg.ubom);
+  const manifest = problem ? undefined : (pkg.ubom as PluginManifest);
+  const plugin: DiscoveredPlugin = {
+    packageName,
+    version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
+    dir,
+    workTypes: manifest?.workTypes ?? [],
+    entryPath: manifest ? join(dir, manifest.entry) : undefined,
+    status: problem ? (problem.startsWith('apiVersion') ? 'unsupported' : 'invalid') : 'available',
+  };
+  if (problem) plugin.reason = problem;
+  if (manifest) plugin.manifest = manifest;
+  return plugin;
+}
+
+/**
+ * Finds installed plugins by package name and reads their manifests, importing no plugin code.
+ * Works with npm, pnpm (symlinked) and hoisted layouts; the nearest copy of a package wins.
+ * When two packages claim one work type, `@ubom/*` wins over third parties, then the first found;
+ * the others are listed with status `conflict` and the reason.
+ */
+export async function discoverPlugins(options: DiscoverOptions = {}): Promise<DiscoveredPlugin[]> {
+  const found = new Map<string, DiscoveredPlugin>();
+  for (const start of options.from ?? [process.cwd()]) {
+    for (const nodeModules of nodeModulesUpward(start)) {
+      const names = (await candidates(nodeModules)).filter((n) => !found.has(n));
+      const inspected = await Promise.all(names.map((name) => inspect(name, join(nodeModules, name))));
+      for (const plugin of inspected) if (plugin) found.set(plugin.packageName, plugin);
+    }
+  }
+  const plugins = [...found.values()];
+  const owner = new Map<string, DiscoveredPlugin>();
+  const ranked = plugins.filter((p) => p.status === 'available').sort((a, b) => rank(a) - rank(b));
+  for (const plugin of ranked) {
+    const taken = plugin.workTypes.filter((t) => owner.has(t));
+    if (taken.length > 0) {
+      plugin.status = 'conflict';
+      plugin.reason = taken
+        .map((t) => `type "${t}" is already served by ${owner.get(t)?.packageName}`)
+        .join('; ');
+    } else for (const t of plugin.workTypes) owner.set(t, plugin);
+  }
+  return plugins;
+}
+
+const rank = (p: DiscoveredPlugin): number => (p.packageName.startsWith('@ubom/') ? 0 : 1);
