@@ -6,10 +6,13 @@ import {
 } from '@ubom/core';
 import type { ExecutorConformanceOptions } from './types';
 
+/** The options the groups read (the executor itself is already created). */
+export type GroupOptions = Pick<ExecutorConformanceOptions, 'name' | 'works' | 'invalidConfigs'>;
+
 /** What every group gets: the executor, a registry holding it, and the options. */
-export interface SuiteContext<E extends EnhancedWorkExecutor = EnhancedWorkExecutor> {
-  readonly options: ExecutorConformanceOptions<E>;
-  readonly executor: E;
+export interface SuiteContext {
+  readonly options: GroupOptions;
+  readonly executor: EnhancedWorkExecutor;
   readonly registry: EnhancedWorkRegistry;
   readonly metadata: WorkMetadata;
   readonly cancelWithinMs: number;
@@ -25,7 +28,7 @@ let runs = 0;
 export function createSuiteContext<E extends EnhancedWorkExecutor>(
   options: ExecutorConformanceOptions<E>,
   executor: E,
-): SuiteContext<E> {
+): SuiteContext {
   const registry = new EnhancedWorkRegistry();
   for (const type of executor.getSupportedTypes()) registry.registerExecutor(type, executor);
   return {

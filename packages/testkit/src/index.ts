@@ -1,4 +1,4 @@
-export type { SuiteContext } from './context';
+export type { GroupOptions, SuiteContext } from './context';
 export { describeExecutorConformance } from './describe';
 export {
   collectLogs,

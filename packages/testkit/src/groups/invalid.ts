@@ -9,8 +9,7 @@ const atPath = (issue: ValidationIssue, path: string): boolean =>
 function expectValidationError(error: unknown, path: string, message: RegExp | undefined): void {
   expect(error).toBeInstanceOf(Error);
   const e = error as Error & { code?: unknown; issues?: ValidationIssue[] };
-  expect(e.name).toBe('ValidationError');
-  expect(e.code).toBe('VALIDATION');
+  expect(e.code, `expected a ValidationError, got ${String(error)}`).toBe('VALIDATION');
   expect(Array.isArray(e.issues)).toBe(true);
   const issues = (e.issues ?? []).filter((issue) => atPath(issue, path));
   expect(

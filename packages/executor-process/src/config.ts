@@ -1,0 +1,87 @@
+import { DURATION_PATTERN } from '@ubom/core';
+import { z } from 'zod';
+
+/** Environment variable names the child may receive: letters, digits and `_`, not starting with a digit. */
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** `inherit_env` entries: a name, or a prefix ending with `*` (`LC_*`). */
+export const INHERIT_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*\\*?$';
+
+const duration = z.union([
+  z
+    .string()
+    .regex(new RegExp(DURATION_PATTERN))
+    .meta({ examples: ['30s', '1m30s', '500ms'] }),
+  z.number().int().nonnegative().meta({ description: 'milliseconds' }),
+]);
+const envName = z.string().regex(new RegExp(ENV_NAME_PATTERN));
+
+/** `executor_config` of a `process` work. Defined once: the TS type and the JSON Schema come from it. */
+export const processConfigSchema = z
+  .object({
+    command: z.union([z.array(z.string()).min(1), z.string().min(1)]).meta({
+      description:
+        'The program and its arguments, run without a shell. A single string is allowed only with `shell`, which then interprets it.',
+      examples: [['node', 'build.js', '--prod'], 'ls -l | wc -l'],
+    }),
+    shell: z
+      .union([z.boolean(), z.string().min(1)])
+      .default(false)
+      .meta({
+        description: 'Run `command` through a shell: `true` for /bin/sh, or the path of a shell.',
+        examples: [true, '/bin/bash'],
+      }),
+    cwd: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Working directory (must exist).', examples: ['/srv/app'] }),
+    environment: z
+      .record(envName, z.string())
+      .optional()
+      .meta({
+        description: 'Variables set for the command. Not secret: they may appear in logs.',
+        examples: [{ NODE_ENV: 'production' }],
+      }),
+    secret_environment: z
+      .record(envName, z.string().meta({ writeOnly: true }))
+      .optional()
+      .meta({
+        description:
+          'Variables set for the command whose values are masked everywhere (logs, outputs, errors).',
+        examples: [{ API_TOKEN: 's3cr3t' }],
+      }),
+    inherit_env: z
+      .union([z.boolean(), z.array(z.string().regex(new RegExp(INHERIT_NAME_PATTERN)))])
+      .optional()
+      .meta({
+        description:
+          "Variables taken from the executor's own environment: `true` for all, `false` for none, or a list of names (`LC_*` prefixes allowed). Default: PATH, HOME, USER, LOGNAME, SHELL, LANG, LC_*, TZ, TMPDIR.",
+        examples: [true, ['PATH', 'HOME', 'LC_*']],
+      }),
+    timeout: duration
+      .optional()
+      .meta({ description: 'Stop the command after this long: success:false, "timed out after …".' }),
+    kill_grace_period: duration
+      .default('5s')
+      .meta({ description: 'On timeout or cancel, time between SIGTERM and SIGKILL of the process group.' }),
+    output: z
+      .enum(['text', 'json'])
+      .default('text')
+      .meta({ description: '`json`: the last non-empty stdout line is parsed into `outputs.result`.' }),
+    stdin: z
+      .string()
+      .optional()
+      .meta({ description: "Written to the command's standard input, which is then closed." }),
+  })
+  .strict();
+
+/** `executor_config` as written by a user (defaults not yet applied). */
+export type ProcessConfigInput = z.input<typeof processConfigSchema>;
+/** `executor_config` once parsed (defaults applied). */
+export type ProcessConfig = z.infer<typeof processConfigSchema>;
+
+/** The JSON Schema of `executor_config` (draft 2020-12), what `getSchema().config` returns. */
+export const processConfigJsonSchema = z.toJSONSchema(processConfigSchema, {
+  target: 'draft-2020-12',
+  io: 'input',
+}) as Record<string, unknown>;
