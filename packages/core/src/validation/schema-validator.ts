@@ -1,9 +1,10 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ValidationError, type ValidationIssue } from '../errors';
+import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
 import { DURATION_PATTERN } from '../util/duration';
-import { toIssues } from './issues';
+import { type SecretTest, toIssues } from './issues';
 import { suggest } from './suggest';
 
 /** The envelope every work shares; `executor_config` and `inputs` are checked by the type's own schema. */
@@ -31,6 +32,18 @@ interface Compiled {
   schema: WorkSchema;
   config: ValidateFunction;
   inputs: ValidateFunction | undefined;
+  /** Lists a config's secret values, so that no message shows one (also through `$ref`). */
+  secrets: SecretExtractor | undefined;
+}
+
+/** Secret values of `config` as a test for issue messages; `undefined` when it holds none. */
+function secretTest(compiled: Compiled, config: unknown): SecretTest | undefined {
+  const values = compiled.secrets?.(config);
+  if (!values || values.length === 0) return undefined;
+  const set = new Set(values);
+  return (value) =>
+    (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') &&
+    set.has(String(value));
 }
 
 export function createAjv(): Ajv2020 {
@@ -52,6 +65,7 @@ export class SchemaValidator {
         schema,
         config: this.#compile(schema.config),
         inputs: schema.inputs === undefined ? undefined : this.#compile(schema.inputs),
+        secrets: compileSecretExtractor(schema.config),
       });
     } catch (cause) {
       throw ValidationError.single(
@@ -96,7 +110,7 @@ export class SchemaValidator {
       return issues;
     }
     if (config && typeof config === 'object' && !Array.isArray(config) && !compiled.config(config)) {
-      issues.push(...toIssues(compiled.config.errors ?? [], 'executor_config'));
+      issues.push(...toIssues(compiled.config.errors ?? [], 'executor_config', secretTest(compiled, config)));
     }
     if (
       compiled.inputs &&
