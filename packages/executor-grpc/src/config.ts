@@ -1,0 +1,228 @@
+import { DURATION_PATTERN, suggest, ValidationError, type ValidationIssue } from '@ubom/core';
+import { z } from 'zod';
+
+/** gRPC status code names, as grpcurl and the gRPC docs spell them. */
+export const STATUS_CODE_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const;
+export type StatusCodeName = (typeof STATUS_CODE_NAMES)[number];
+
+const duration = (description: string) =>
+  z
+    .union([
+      z
+        .string()
+        .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration like 500ms, 2s or 1m30s' }),
+      z.number().positive(),
+    ])
+    .meta({ description: `${description} A Go-style duration ("2s", "1m30s") or milliseconds.` });
+
+const pem = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .meta({ description: `${what}: PEM text, or the path of a PEM file.` });
+
+export const METHOD_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*/[A-Za-z_][A-Za-z0-9_]*$';
+const HEADER_PATTERN = '^[0-9a-z_.-]+$';
+
+const json = z.record(z.string(), z.unknown());
+
+export const tlsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).meta({
+      description: 'TLS is on (and verified) unless this is false: plaintext must be asked for explicitly.',
+    }),
+    ca_cert: pem('CA certificate(s) that sign the server certificate; default: the system roots').optional(),
+    client_cert: pem('Client certificate for mutual TLS (needs client_key)').optional(),
+    client_key: pem('Private key of client_cert').meta({ writeOnly: true }).optional(),
+    server_name: z
+      .string()
+      .min(1)
+      .meta({ description: 'Name checked against the server certificate (and sent as SNI and :authority).' })
+      .optional(),
+  })
+  .meta({ description: 'Transport security. Omitted: TLS with the system CA roots.' });
+
+export const retrySchema = z
+  .strictObject({
+    max_attempts: z
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .meta({ description: 'Attempts in all, the first one included (1 = no retry).' }),
+    initial_delay: duration('Backoff before the first retry (randomised with jitter).').default('1s'),
+    max_delay: duration('Upper bound of the backoff.').default('10s'),
+    backoff_multiplier: z.number().min(1).default(2).meta({ description: 'Backoff growth per attempt.' }),
+    retryable_codes: z
+      .array(z.enum(STATUS_CODE_NAMES.filter((c) => c !== 'OK') as [StatusCodeName, ...StatusCodeName[]]))
+      .min(1)
+      .default(['UNAVAILABLE'])
+      .meta({ description: 'Status codes that are retried; any other status ends the call.' }),
+  })
+  .meta({ description: "Retries by grpc-js's own retry policy (service config). Omitted: no retry." });
+
+export const grpcConfigSchema = z
+  .strictObject({
+    endpoint: z
+      .string()
+      .regex(/^\S+$/, { message: 'must be a target like host:port, dns:///host:port or unix:///path' })
+      .meta({ description: 'Target, as grpc-js takes it: host:port, dns:///host:port, unix:///path.' }),
+    method: z
+      .string()
+      .regex(new RegExp(METHOD_PATTERN), { message: 'must look like package.Service/Method' })
+      .meta({ description: 'Fully-qualified method: package.Service/Method.' }),
+    request: z
+      .union([json, z.array(json)])
+      .meta({
+        description:
+          'The request as JSON (proto field names or their lowerCamelCase JSON names). An array for client-streaming and bidi methods. Default: work.inputs.',
+      })
+      .optional(),
+    timeout: duration('Deadline of the call, all retry attempts included.').optional(),
+    tls: tlsSchema.optional(),
+    metadata: z
+      .record(
+        z.string().regex(new RegExp(HEADER_PATTERN), { message: 'must be a lowercase header name' }),
+        z.string().meta({ writeOnly: true }),
+      )
+      .meta({
+        description:
+          'Request metadata (headers). Values are secrets: never echoed. Keys ending in -bin take base64.',
+      })
+      .optional(),
+    retry: retrySchema.optional(),
+    proto_files: z
+      .array(z.string().min(1))
+      .min(1)
+      .meta({ description: 'Describe the service with these .proto files instead of server reflection.' })
+      .optional(),
+    include_dirs: z
+      .array(z.string().min(1))
+      .meta({ description: 'Where imports of proto_files are looked up (like protoc -I).' })
+      .optional(),
+    descriptor_set: z
+      .string()
+      .min(1)
+      .meta({ description: 'Describe the service with a FileDescriptorSet file (protoc -o / buf build -o).' })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const tls = config.tls;
+    if (tls && tls.client_cert !== undefined && tls.client_key === undefined)
+      ctx.addIssue({ code: 'custom', path: ['tls', 'client_key'], message: 'is required with client_cert' });
+    if (tls && tls.client_key !== undefined && tls.client_cert === undefined)
+      ctx.addIssue({ code: 'custom', path: ['tls', 'client_cert'], message: 'is required with client_key' });
+    if (tls && tls.enabled === false) {
+      for (const key of ['ca_cert', 'client_cert', 'client_key', 'server_name'] as const) {
+        if (tls[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tls', key],
+            message: 'has no effect when tls.enabled is false',
+          });
+      }
+    }
+    if (config.proto_files && config.descriptor_set !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['descriptor_set'],
+        message: 'give either proto_files or descriptor_set, not both',
+      });
+    if (config.include_dirs && !config.proto_files)
+      ctx.addIssue({ code: 'custom', path: ['include_dirs'], message: 'is only used with proto_files' });
+  })
+  .meta({
+    examples: [
+      {
+        endpoint: 'api.example.com:443',
+        method: 'myservice.MyService/ProcessData',
+        tls: { enabled: true },
+        metadata: { authorization: 'Bearer token123' },
+        retry: { max_attempts: 3, initial_delay: '1s' },
+      },
+      {
+        endpoint: 'localhost:50051',
+        method: 'helloworld.Greeter/SayHello',
+        tls: { enabled: false },
+        request: { name: 'world' },
+        proto_files: ['protos/helloworld.proto'],
+        include_dirs: ['protos'],
+        timeout: '5s',
+      },
+    ],
+  });
+
+/** `executor_config` of a `grpc` work, after defaults. */
+export type GrpcConfig = z.infer<typeof grpcConfigSchema>;
+/** `executor_config` as a user writes it. */
+export type GrpcConfigInput = z.input<typeof grpcConfigSchema>;
+export type GrpcTlsConfig = z.infer<typeof tlsSchema>;
+export type GrpcRetryConfig = z.infer<typeof retrySchema>;
+
+/** The JSON Schema (2020-12) of `executor_config`, from the one zod definition. */
+export const grpcConfigJsonSchema = z.toJSONSchema(grpcConfigSchema, {
+  target: 'draft-2020-12',
+  io: 'input',
+});
+
+const SCOPE = { scope: 'grpc' } as const;
+
+/** `executor_config.tls.client_key`, `executor_config.proto_files[0]`. */
+export function joinPath(base: string, segments: readonly PropertyKey[]): string {
+  let out = base;
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += `.${s}`;
+    else out += `[${JSON.stringify(String(s))}]`;
+  }
+  return out;
+}
+
+/** Parses `executor_config` (defaults applied); every problem becomes one issue with its JSON path. */
+export function parseConfig(raw: unknown): GrpcConfig {
+  const parsed = grpcConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues: ValidationIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(issue.path);
+      for (const key of issue.keys) {
+        const hint = suggest(key, known);
+        issues.push({
+          path: joinPath('executor_config', [...issue.path, key]),
+          message: hint
+            ? `unknown key — did you mean "${hint}"?`
+            : `unknown key (known keys: ${known.join(', ')})`,
+        });
+      }
+    } else {
+      issues.push({ path: joinPath('executor_config', issue.path), message: issue.message });
+    }
+  }
+  throw new ValidationError(issues, SCOPE);
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(grpcConfigSchema.shape);
+  if (path[0] === 'tls') return Object.keys(tlsSchema.shape);
+  if (path[0] === 'retry') return Object.keys(retrySchema.shape);
+  return [];
+}

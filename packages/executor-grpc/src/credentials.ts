@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { type ChannelCredentials, credentials } from '@grpc/grpc-js';
+import { ValidationError } from '@ubom/core';
+import type { GrpcTlsConfig } from './config';
+
+export interface ResolvedTls {
+  /** Fingerprint of everything that makes two channels' security differ (never the key itself). */
+  key: string;
+  create(): ChannelCredentials;
+  serverName?: string;
+}
+
+const PLAINTEXT: ResolvedTls = { key: 'plaintext', create: () => credentials.createInsecure() };
+
+/** PEM text as is; anything else is a file path, read now (so a rotated file is picked up). */
+async function pem(value: string | undefined, field: string): Promise<Buffer | null> {
+  if (value === undefined) return null;
+  if (value.includes('-----BEGIN ')) return Buffer.from(value);
+  try {
+    return await readFile(value);
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw ValidationError.single(
+      `executor_config.tls.${field}`,
+      `is neither PEM text nor a readable file (${reason})`,
+      { scope: 'grpc', cause },
+    );
+  }
+}
+
+/** TLS unless `tls.enabled` is explicitly false; verified against `ca_cert` or the system roots. */
+export async function resolveTls(tls: GrpcTlsConfig | undefined): Promise<ResolvedTls> {
+  if (tls?.enabled === false) return PLAINTEXT;
+  const [ca, cert, key] = await Promise.all([
+    pem(tls?.ca_cert, 'ca_cert'),
+    pem(tls?.client_cert, 'client_cert'),
+    pem(tls?.client_key, 'client_key'),
+  ]);
+  const hash = createHash('sha256');
+  for (const part of [ca, cert, key]) hash.update(part ?? '-').update('\0');
+  hash.update(tls?.server_name ?? '');
+  const resolved: ResolvedTls = {
+    key: `tls:${hash.digest('hex').slice(0, 32)}`,
+    create: () => credentials.createSsl(ca, key, cert),
+  };
+  if (tls?.server_name !== undefined) resolved.serverName = tls.server_name;
+  return resolved;
+}

@@ -1,0 +1,46 @@
+import { type Client, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Root } from 'protobufjs';
+
+const healthRoot = Root.fromJSON({
+  nested: {
+    HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
+    HealthCheckResponse: { fields: { status: { type: 'ServingStatus', id: 1 } } },
+    ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
+  },
+});
+const RequestType = healthRoot.lookupType('HealthCheckRequest');
+const ResponseType = healthRoot.lookupType('HealthCheckResponse');
+
+export type HealthStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
+
+export type HealthAnswer = { status: HealthStatus } | { code: number; details: string };
+
+/** `grpc.health.v1.Health/Check` for `service` ("" = the whole server). */
+export function checkHealth(
+  client: Client,
+  service: string,
+  metadata: Metadata,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<HealthAnswer> {
+  return new Promise((resolve) => {
+    const request = Buffer.from(RequestType.encode({ service }).finish());
+    const call = client.makeUnaryRequest(
+      '/grpc.health.v1.Health/Check',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      request,
+      metadata,
+      { deadline },
+      (error: ServiceError | null, value?: Buffer) => {
+        signal?.removeEventListener('abort', cancel);
+        if (error || !value)
+          return resolve({ code: error?.code ?? status.INTERNAL, details: error?.details ?? '' });
+        const answer = ResponseType.toObject(ResponseType.decode(value), { enums: String, defaults: true });
+        resolve({ status: answer.status as HealthStatus });
+      },
+    );
+    const cancel = () => call.cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+  });
+}

@@ -1,0 +1,20 @@
+import type { ExternalWorkPlugin } from '@ubom/core';
+import { GrpcExecutor } from './executor';
+
+export {
+  type GrpcConfig,
+  type GrpcConfigInput,
+  type GrpcRetryConfig,
+  type GrpcTlsConfig,
+  grpcConfigJsonSchema,
+  grpcConfigSchema,
+  STATUS_CODE_NAMES,
+  type StatusCodeName,
+} from './config';
+export { type DryRunReport, GRPC_WORK_TYPE, GrpcExecutor } from './executor';
+export { type GrpcPluginConfig, grpcPluginConfigSchema } from './plugin-config';
+
+/** The plugin entry point the loader calls. */
+export function createPlugin(): ExternalWorkPlugin {
+  return new GrpcExecutor();
+}

@@ -1,0 +1,73 @@
+import { type Metadata, status as Status } from '@grpc/grpc-js';
+import { type LogCollector, type MetricsClock, type WorkResult, workResult } from '@ubom/core';
+import type { CallStatus } from './call';
+import type { ResolvedMethod } from './descriptors';
+
+const ATTEMPTS_KEY = 'grpc-previous-rpc-attempts';
+
+/** `14` → `"UNAVAILABLE"`. */
+export function codeName(code: number): string {
+  return Status[code] ?? `CODE_${code}`;
+}
+
+/** Metadata as JSON: one value → a string, several → an array; `-bin` values as base64. */
+export function metadataJson(md: Metadata | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (!md) return out;
+  for (const [key, values] of Object.entries(md.toJSON())) {
+    if (key === ATTEMPTS_KEY) continue;
+    const texts = values.map((v) => (typeof v === 'string' ? v : Buffer.from(v).toString('base64')));
+    out[key] = texts.length === 1 ? (texts[0] as string) : texts;
+  }
+  return out;
+}
+
+/** grpc-js reports retries it made in `grpc-previous-rpc-attempts`, on headers or trailers. */
+function attemptsOf(call: CallStatus): number {
+  const previous = call.headers?.get(ATTEMPTS_KEY)[0] ?? call.trailers?.get(ATTEMPTS_KEY)[0];
+  const n = Number(previous ?? 0);
+  return Number.isInteger(n) && n > 0 ? n + 1 : 1;
+}
+
+export interface Mapped {
+  method: ResolvedMethod;
+  endpoint: string;
+  call: CallStatus;
+  responses: Record<string, unknown>[];
+  sent: number;
+  logs: LogCollector;
+  clock: MetricsClock;
+}
+
+/** The call's outcome as a `WorkResult`: OK → success; any other final status → success:false with its name. */
+export function toWorkResult(m: Mapped): WorkResult {
+  const { method, call, responses } = m;
+  let code = call.code;
+  let details = call.details;
+  const streaming = method.responseStream;
+  if (code === Status.OK && !streaming && responses.length === 0) {
+    code = Status.INTERNAL;
+    details = 'the server sent no response message';
+  }
+  const name = codeName(code);
+  const outputs: Record<string, unknown> = {};
+  if (streaming) outputs.responses = responses;
+  else if (responses[0] !== undefined) outputs.response = responses[0];
+  outputs.code = name;
+  outputs.details = details;
+  outputs.headers = metadataJson(call.headers);
+  outputs.trailers = metadataJson(call.trailers);
+  const ok = code === Status.OK;
+  if (!ok) m.logs.add('error', 'executor', `${method.path} failed: ${name}${details ? `: ${details}` : ''}`);
+  const metrics = m.clock.finish(
+    { method: method.path, endpoint: m.endpoint, messagesSent: m.sent, messagesReceived: responses.length },
+    attemptsOf(call),
+  );
+  return workResult({
+    success: ok,
+    outputs,
+    logs: m.logs.entries(),
+    metrics,
+    error: ok ? undefined : `${name}${details ? `: ${details}` : ''}`,
+  });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // certificates made by openssl once per run
+    globalSetup: ['test/global-setup.ts'],
+    // real servers, some restarted in child processes
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
