@@ -1,0 +1,17 @@
+import type { OutStream } from './render';
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CommandContext {
+  io: Io;
+  debug: boolean;
+  /** True for the `ubom` bin: SIGINT/SIGTERM cancel a running work (a second one forces the exit). */
+  handleSignals: boolean;
+  /** Cancels a running work when aborted (programmatic use). */
+  signal: AbortSignal | undefined;
+}

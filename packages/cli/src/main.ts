@@ -1,0 +1,95 @@
+import { Command, CommanderError } from 'commander';
+import pkg from '../package.json';
+import { runCommand } from './commands/run';
+import { schemaCommand } from './commands/schema';
+import { typesCommand } from './commands/types';
+import { validateCommand } from './commands/validate';
+import type { CommandContext, Io } from './context';
+import { describeError, EXIT, exitCodeFor } from './errors';
+
+export interface MainOptions extends Partial<Io> {
+  /** Aborting it cancels a running work (`ubom run` then resolves 130 once the work is cleaned up). */
+  signal?: AbortSignal;
+  /** Let `ubom run` trap SIGINT/SIGTERM itself (the bin does; embedders usually do not). */
+  handleSignals?: boolean;
+}
+
+/**
+ * Runs the `ubom` command line with `argv` (without `node` and the script) and resolves with the exit
+ * code: 0 success, 1 the work failed, 2 invalid input or usage, 130 interrupted.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io: Io = {
+    stdin: options.stdin ?? process.stdin,
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    env: options.env ?? process.env,
+  };
+  let code: number = EXIT.ok;
+  const program = new Command('ubom');
+  const ctx = (): CommandContext => {
+    const globals = program.opts<{ debug?: boolean; color?: boolean }>();
+    if (globals.color === false) io.env = { ...io.env, NO_COLOR: '1' };
+    return {
+      io,
+      debug: globals.debug === true,
+      handleSignals: options.handleSignals === true,
+      signal: options.signal,
+    };
+  };
+
+  program
+    .description('Run and check UBOM works: JSON work files executed by pluggable executors')
+    .version(pkg.version, '-V, --version')
+    .option('--debug', 'show stacks and causes of errors')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError()
+    .showHelpAfterError('(run ubom --help for usage)');
+
+  program
+    .command('run')
+    .description('run a work and print its live logs and result')
+    .argument('<file>', 'work file (JSON), or - to read it from stdin')
+    .option('--json', 'print the raw WorkResult JSON to stdout instead of a summary')
+    .option('-q, --quiet', 'no live logs')
+    .option('--timeout <duration>', "override the work's timeout (30s, 1m30s, 500ms)")
+    .action(async (file: string, flags: { json?: boolean; quiet?: boolean; timeout?: string }) => {
+      code = await runCommand(file, flags, ctx());
+    });
+
+  program
+    .command('validate')
+    .description('check a work without running it: every problem with its JSON path')
+    .argument('<file>', 'work file (JSON), or - to read it from stdin')
+    .action(async (file: string) => {
+      code = await validateCommand(file, ctx());
+    });
+
+  program
+    .command('schema')
+    .description("print the JSON Schema of a work type's executor_config")
+    .argument('<type>', 'work type, e.g. process')
+    .option('--full', 'print the whole WorkSchema (type, version, config, inputs, outputs)')
+    .action(async (type: string, flags: { full?: boolean }) => {
+      code = await schemaCommand(type, flags, ctx());
+    });
+
+  program
+    .command('types')
+    .description('list the work types available, with their executor name and version')
+    .option('--json', 'print the list as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      code = await typesCommand(flags, ctx());
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    io.stderr.write(`${describeError(error, program.opts<{ debug?: boolean }>().debug === true)}\n`);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,187 @@
+import { formatDuration, type LogEntry, type Work, type WorkResult } from '@ubom/core';
+
+export interface OutStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+  hasColors?: () => boolean;
+}
+
+type Paint = (text: string) => string;
+export interface Palette {
+  dim: Paint;
+  bold: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+}
+
+const sgr =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\x1b[${open}m${text}\x1b[${close}m`;
+const plain: Paint = (text) => text;
+
+/**
+ * Colours only on a terminal that has them. `tty.WriteStream.hasColors()` already honours NO_COLOR,
+ * NODE_DISABLE_COLORS and FORCE_COLOR; FORCE_COLOR is also honoured for pipes (CI logs).
+ */
+export function paletteFor(stream: OutStream, env: NodeJS.ProcessEnv): Palette {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  const on =
+    env.NO_COLOR === undefined || env.NO_COLOR === ''
+      ? forced || (stream.isTTY === true && (stream.hasColors?.() ?? false))
+      : false;
+  if (!on) return { dim: plain, bold: plain, red: plain, green: plain, yellow: plain };
+  return { dim: sgr(2, 22), bold: sgr(1, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39) };
+}
+
+/** One log entry as a line: stdout as is, stderr marked, executor lines dimmed and tagged with the type. */
+export function formatLog(entry: LogEntry, type: string, p: Palette): string {
+  switch (entry.source) {
+    case 'stdout':
+      return entry.message;
+    case 'stderr':
+      return `${p.red('[stderr]')} ${entry.message}`;
+    default: {
+      const text = `[${type}] ${entry.message}`;
+      if (entry.level === 'error') return p.red(text);
+      if (entry.level === 'warn') return p.yellow(text);
+      return p.dim(text);
+    }
+  }
+}
+
+const CLEAR_LINE = '\r\x1b[2K';
+
+export interface WorkTitle {
+  type: string;
+  /** e.g. `hello (process)` */
+  title: string;
+}
+
+/** How to name a work in messages; safe on anything JSON.parse returns (nothing is validated yet). */
+export function titleOf(work: unknown): WorkTitle {
+  const w = (work !== null && typeof work === 'object' ? work : {}) as Partial<Record<keyof Work, unknown>>;
+  const type = typeof w.type === 'string' ? w.type : 'unknown';
+  const name = typeof w.name === 'string' ? w.name : typeof w.id === 'string' ? w.id : 'work';
+  return { type, title: `${name} (${type})` };
+}
+
+/**
+ * Live output on stderr. On a TTY, a single "running … 12s" line is kept at the bottom and redrawn
+ * every second; it is cleared before each log line so logs stay readable, and erased at the end.
+ * Nothing of it is written when stderr is not a terminal.
+ */
+export class LiveView {
+  readonly #stream: OutStream;
+  readonly #palette: Palette;
+  readonly #type: string;
+  readonly #label: string;
+  readonly #showLogs: boolean;
+  readonly #t0 = Date.now();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #status = '';
+
+  constructor(
+    stream: OutStream,
+    palette: Palette,
+    work: WorkTitle,
+    options: { logs: boolean; status: boolean },
+  ) {
+    this.#stream = stream;
+    this.#palette = palette;
+    this.#type = work.type;
+    this.#label = work.title;
+    this.#showLogs = options.logs;
+    if (options.status && stream.isTTY === true) {
+      this.#timer = setInterval(() => this.#draw(), 1000);
+      this.#timer.unref();
+    }
+  }
+
+  log(entry: LogEntry): void {
+    if (!this.#showLogs) return;
+    this.#write(`${formatLog(entry, this.#type, this.#palette)}\n`);
+  }
+
+  /** A CLI note (e.g. "cancelling…"), shown even with --quiet. */
+  note(text: string): void {
+    this.#write(`${this.#palette.yellow(text)}\n`);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#status) this.#stream.write(CLEAR_LINE);
+    this.#status = '';
+  }
+
+  #write(text: string): void {
+    if (this.#status) this.#stream.write(CLEAR_LINE);
+    this.#stream.write(text);
+    if (this.#status) this.#stream.write(this.#status);
+  }
+
+  #draw(): void {
+    const elapsed = formatDuration(Math.floor((Date.now() - this.#t0) / 1000) * 1000);
+    const width = Math.max(20, (this.#stream.columns || 80) - 1); // 0 on a pty nobody sized
+    const line = `… ${this.#label} running for ${elapsed} (Ctrl-C to cancel)`.slice(0, width);
+    this.#status = this.#palette.dim(line);
+    this.#stream.write(`${CLEAR_LINE}${this.#status}`);
+  }
+}
+
+const MAX_VALUE = 200;
+
+function showValue(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}… (${text.length} characters)` : text;
+}
+
+function exitCodeOf(result: WorkResult): unknown {
+  return result.outputs.exit_code ?? result.metrics.exitCode ?? result.metrics.exit_code;
+}
+
+/** Outputs that repeat what the live logs just showed: listed by size only when logs were shown. */
+const LOG_TAILS = new Set(['stdout', 'stderr']);
+
+function countLines(value: unknown): string {
+  const text = String(value);
+  const lines = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  return `${lines === 1 ? '1 line' : `${lines} lines`} (shown above)`;
+}
+
+/** The human summary printed to stdout after a run. */
+export function formatSummary(
+  result: WorkResult,
+  work: Work,
+  p: Palette,
+  options: { logsShown: boolean },
+): string {
+  const head = result.success ? p.green(p.bold('SUCCESS')) : p.red(p.bold('FAILED'));
+  const facts = [titleOf(work).title, `in ${formatDuration(result.metrics.durationMs)}`];
+  const code = exitCodeOf(result);
+  if (code !== undefined && code !== null) facts.push(`exit code ${String(code)}`);
+  const lines = [`${head} ${facts.join(', ')}`];
+  if (result.error !== undefined) lines.push(`${p.red('error:')} ${result.error}`);
+  const outputs = Object.entries(result.outputs);
+  if (outputs.length > 0) {
+    lines.push('outputs:');
+    for (const [key, value] of outputs) {
+      const shown = options.logsShown && LOG_TAILS.has(key) && typeof value === 'string' && value !== '';
+      lines.push(`  ${key}: ${shown ? p.dim(countLines(value)) : showValue(value)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every validation problem, one per line, with its JSON path. */
+export function formatIssues(
+  label: string,
+  issues: readonly { path: string; message: string }[],
+  p: Palette,
+): string {
+  const head = `${p.red('[ubom]')} ${label}: invalid work, ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
+  return `${[head, ...issues.map((i) => `  - ${p.bold(i.path)}: ${i.message}`)].join('\n')}\n`;
+}
