@@ -1,0 +1,175 @@
+import {
+  abortErrorFrom,
+  BasePlugin,
+  compileSecretExtractor,
+  type ExecuteOptions,
+  formatDuration,
+  LogCollector,
+  Masker,
+  MetricsClock,
+  parseDuration,
+  TimeoutError,
+  ValidationError,
+  type Work,
+  type WorkContext,
+  type WorkResult,
+} from '@ubom/core';
+import type { z } from 'zod';
+import {
+  type Provider,
+  type ServerlessConfig,
+  serverlessConfigJsonSchema,
+  serverlessConfigSchema,
+} from './config';
+import { loadOptional, sdksFor } from './lazy';
+import { AwsDriver } from './providers/aws';
+import { AzureDriver } from './providers/azure';
+import { GcpDriver } from './providers/gcp';
+import type { ProviderDriver } from './providers/types';
+import { timedOutResult, toWorkResult } from './result';
+
+export const VERSION = '0.1.0';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const scope = 'serverless';
+
+type Drivers = { [P in Provider]: ProviderDriver<Extract<ServerlessConfig, { provider: P }>> };
+const DRIVERS: { [P in Provider]: () => Drivers[P] } = {
+  aws: () => new AwsDriver(),
+  gcp: () => new GcpDriver(),
+  azure: () => new AzureDriver(),
+};
+
+const secretsOf = compileSecretExtractor(serverlessConfigJsonSchema);
+
+function toIssues(error: z.ZodError): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => ({
+      path: ['executor_config', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+    { scope },
+  );
+}
+
+/**
+ * Invokes AWS Lambda, Google Cloud Functions and Azure Functions. Each provider's SDK is an optional
+ * peer dependency, imported the first time a work needs it; clients are cached and reused.
+ */
+export class ServerlessExecutor extends BasePlugin {
+  readonly #drivers = new Map<Provider, ProviderDriver<ServerlessConfig>>();
+  readonly #parsed = new WeakMap<object, ServerlessConfig>();
+
+  constructor() {
+    super(
+      {
+        name: '@ubom/executor-serverless',
+        version: VERSION,
+        apiVersion: 1,
+        description: 'AWS Lambda, Google Cloud Functions and Azure Functions',
+      },
+      {
+        name: 'serverless',
+        description: 'Invokes a cloud function (AWS Lambda, Google Cloud Functions, Azure Functions)',
+        version: VERSION,
+        capabilities: { cancel: true, streamLogs: false, dryRun: true },
+      },
+      { type: 'serverless', version: VERSION, config: serverlessConfigJsonSchema },
+    );
+  }
+
+  /** Checks what the JSON Schema cannot (cross-field rules) and that the provider's SDK is installed. */
+  override async validate(work: Work): Promise<void> {
+    const config = this.#config(work);
+    for (const sdk of sdksFor(config)) await loadOptional(sdk, config.provider);
+  }
+
+  async execute(work: Work, _workContext: WorkContext, options: ExecuteOptions = {}): Promise<WorkResult> {
+    const clock = new MetricsClock();
+    const config = this.#config(work, true);
+    const secrets = secretsOf?.(config) ?? [];
+    const masker = secrets.length > 0 ? new Masker(secrets) : undefined;
+    const outer = options.signal;
+    if (outer?.aborted) throw abortErrorFrom(outer, scope);
+    const onLog = options.onLog;
+    const logs = new LogCollector({ onLog: onLog && masker ? (entry) => onLog(masker.deep(entry)) : onLog });
+
+    const timeoutMs = parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS;
+    const deadline = performance.now() + timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs, { scope }),
+        ),
+      timeoutMs,
+    );
+    const onAbort = () => controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outcome = await this.#driver(config.provider).invoke({
+        config,
+        payload: config.payload ?? work.inputs ?? {},
+        signal: controller.signal,
+        timeoutMs,
+        deadline,
+        logs,
+      });
+      return toWorkResult(outcome, logs, clock, masker);
+    } catch (error) {
+      if (outer?.aborted) throw this.#masked(abortErrorFrom(outer, scope), masker);
+      if (controller.signal.aborted) {
+        logs.error(`the invocation did not finish within ${formatDuration(timeoutMs)} and was cancelled`);
+        return timedOutResult(
+          `timed out after ${formatDuration(timeoutMs)} (executor_config.timeout)`,
+          logs,
+          clock,
+          masker,
+        );
+      }
+      throw this.#masked(error, masker);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes every cached SDK client. The executor stays usable: clients are created again on demand. */
+  override async shutdown(): Promise<void> {
+    const drivers = [...this.#drivers.values()];
+    this.#drivers.clear();
+    await Promise.allSettled(drivers.map((driver) => driver.close()));
+  }
+
+  #driver(provider: Provider): ProviderDriver<ServerlessConfig> {
+    let driver = this.#drivers.get(provider);
+    if (!driver) {
+      driver = DRIVERS[provider]() as ProviderDriver<ServerlessConfig>;
+      this.#drivers.set(provider, driver);
+    }
+    return driver;
+  }
+
+  /**
+   * The parsed config. `validate` keeps it for the `execute` that follows (the registry calls both with
+   * the same work); `execute` takes it back out, so a config changed between two runs is parsed again.
+   */
+  #config(work: Work, take = false): ServerlessConfig {
+    const raw: unknown = work?.executor_config;
+    if (raw === null || typeof raw !== 'object') {
+      throw ValidationError.single('executor_config', 'must be an object', { scope });
+    }
+    const cached = this.#parsed.get(raw);
+    if (cached) {
+      if (take) this.#parsed.delete(raw);
+      return cached;
+    }
+    const parsed = serverlessConfigSchema.safeParse(raw);
+    if (!parsed.success) throw toIssues(parsed.error);
+    if (!take) this.#parsed.set(raw, parsed.data);
+    return parsed.data;
+  }
+
+  #masked(error: unknown, masker: Masker | undefined): unknown {
+    return masker ? masker.error(error) : error;
+  }
+}

@@ -1,0 +1,49 @@
+import type { LogCollector } from '@ubom/core';
+import type { InvokeOutcome } from '../result';
+
+/** One invocation handed to a provider driver. */
+export interface InvokeRequest<C> {
+  config: C;
+  /** The JSON sent to the function. */
+  payload: unknown;
+  /** Aborts when the caller cancels or the work's own `timeout` passes. */
+  signal: AbortSignal;
+  /** The work's own timeout in ms, and when it ends (`performance.now()` clock). */
+  timeoutMs: number;
+  deadline: number;
+  logs: LogCollector;
+}
+
+/** A provider: invokes functions, caches its SDK clients, closes them on shutdown. */
+export interface ProviderDriver<C> {
+  invoke(request: InvokeRequest<C>): Promise<InvokeOutcome>;
+  close(): Promise<void>;
+}
+
+/** Milliseconds left before `deadline` (at least 1, so SDK timeouts stay valid). */
+export const remaining = (deadline: number): number => Math.max(1, Math.floor(deadline - performance.now()));
+
+/**
+ * Settles with `promise`, or rejects with `signal.reason` as soon as `signal` aborts (calling `onAbort`
+ * first, to cancel the underlying call). A late rejection of `promise` is handled, never unhandled.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal, onAbort?: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort?.();
+      reject(signal.reason);
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
