@@ -22,7 +22,7 @@ import {
   serverlessConfigSchema,
 } from './config';
 import { loadOptional, sdksFor } from './lazy';
-import { AwsDriver } from './providers/aws';
+import { AwsDriver, resolveRegion } from './providers/aws';
 import { AzureDriver } from './providers/azure';
 import { GcpDriver } from './providers/gcp';
 import type { ProviderDriver } from './providers/types';
@@ -80,6 +80,7 @@ export class ServerlessExecutor extends BasePlugin {
   /** Checks what the JSON Schema cannot (cross-field rules) and that the provider's SDK is installed. */
   override async validate(work: Work): Promise<void> {
     const config = this.#config(work);
+    if (config.provider === 'aws') resolveRegion(config);
     for (const sdk of sdksFor(config)) await loadOptional(sdk, config.provider);
   }
 
