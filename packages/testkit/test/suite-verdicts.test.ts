@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface Assertion {
+  ancestorTitles: string[];
+  title: string;
+  status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
+}
+
+const here = import.meta.dirname;
+const vitestBin = join(here, '..', 'node_modules', '.bin', 'vitest');
+
+/** Runs the fixture suites in a separate vitest and returns every test's verdict, keyed by suite name. */
+async function runFixtures(): Promise<Map<string, Map<string, Assertion['status']>>> {
+  const out = join(await mkdtemp(join(tmpdir(), 'ubom-testkit-')), 'report.json');
+  const args = [
+    'run',
+    '--config',
+    join(here, 'fixtures', 'vitest.config.ts'),
+    '--reporter=json',
+    `--outputFile=${out}`,
+  ];
+  await promisify(execFile)(vitestBin, args, { cwd: join(here, '..') }).catch(() => {}); // failures expected
+  const report = JSON.parse(await readFile(out, 'utf8')) as {
+    testResults: Array<{ assertionResults: Assertion[] }>;
+  };
+  const bySuite = new Map<string, Map<string, Assertion['status']>>();
+  for (const a of report.testResults.flatMap((r) => r.assertionResults)) {
+    const suite = (a.ancestorTitles[0] ?? '').replace('executor conformance: ', '');
+    const tests = bySuite.get(suite) ?? new Map<string, Assertion['status']>();
+    tests.set(a.title, a.status);
+    bySuite.set(suite, tests);
+  }
+  return bySuite;
+}
+
+const failed = (tests: Map<string, Assertion['status']> | undefined) =>
+  [...(tests ?? [])].filter(([, s]) => s !== 'passed').map(([t]) => t);
+
+describe('describeExecutorConformance verdicts', () => {
+  let verdicts = new Map<string, Map<string, Assertion['status']>>();
+  beforeAll(async () => {
+    verdicts = await runFixtures();
+  }, 120_000);
+
+  it('passes a well-behaved executor on every group, registering no skipped test', () => {
+    const tests = verdicts.get('well-behaved');
+    expect(tests?.size).toBe(19);
+    expect(failed(tests)).toEqual([]);
+  });
+
+  it('fails an executor that ignores the signal, on cancel and on work.timeout', () => {
+    expect(failed(verdicts.get('ignores-signal'))).toEqual([
+      'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
+      'resolves success:false "timed out" when the work outlives its timeout, and leaves nothing behind',
+    ]);
+  });
+
+  it('fails an executor that returns a secret its schema does not mark writeOnly', () => {
+    expect(failed(verdicts.get('leaks-secret'))).toEqual([
+      'a planted secret appears nowhere in the result, the live logs or a thrown error',
+    ]);
+  });
+
+  it('fails an executor whose canExecute() accepts any type', () => {
+    expect(failed(verdicts.get('claims-every-type'))).toEqual([
+      'canExecute() is false for an unrelated type',
+    ]);
+  });
+
+  it('fails an executor that leaves a resource behind when cancelled', () => {
+    expect(failed(verdicts.get('leaks-on-cancel'))).toContain(
+      'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
+    );
+  });
+});
