@@ -11,7 +11,10 @@ describe('optional SDKs', () => {
     const outcome = loadOptional(MISSING, 'aws');
     await expect(outcome).rejects.toBeInstanceOf(ValidationError);
     await expect(outcome).rejects.toThrow(`install ${MISSING} to use provider aws`);
-    const error = await outcome.catch((e: unknown) => e as ValidationError);
+    const error = (await outcome.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ValidationError;
     expect(error.issues).toEqual([
       { path: 'executor_config.provider', message: `install ${MISSING} to use provider aws` },
     ]);
