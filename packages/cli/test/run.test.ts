@@ -121,11 +121,12 @@ describe('ubom run output styling', () => {
     expect(stderr).toContain('out line\n[stderr] err line\n');
   });
 
-  it('colours with FORCE_COLOR: stderr marker red, summary head green; stdout lines stay plain', async () => {
+  it('colours with FORCE_COLOR: stderr marker red, executor lines dim, summary head green; stdout lines plain', async () => {
     const { stdout, stderr } = await ubom(['run', files.write('color.json', mixed)], {
       env: cleanEnv({ FORCE_COLOR: '1' }),
     });
     expect(stderr).toContain('out line\n\x1b[31m[stderr]\x1b[39m err line\n');
+    expect(stderr.startsWith('\x1b[2m[process] started process ')).toBe(true);
     expect(stdout).toContain('\x1b[32m\x1b[1mSUCCESS');
   });
 

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, type Finished } from './helpers';
+
+/*
+ * The CLI finds executors that are installed next to it. This lays out a node_modules folder the way
+ * `npm i @ubom/cli @ubom/executor-docker` would (the CLI's real dist, the real core and process
+ * executor) plus a small stand-in `@ubom/executor-docker` package written with the real BasePlugin,
+ * and one broken executor package.
+ */
+const cliDir = fileURLToPath(new URL('..', import.meta.url));
+let root = '';
+let cli = '';
+
+const STAND_IN = `import { BasePlugin, MetricsClock, workResult } from '@ubom/core';
+class StandIn extends BasePlugin {
+  async execute(work, _context, options = {}) {
+    const clock = new MetricsClock();
+    options.onLog?.({ timestamp: new Date().toISOString(), level: 'info', source: 'stdout', message: 'pretending to run ' + work.executor_config.image });
+    return workResult({ success: true, outputs: { image: work.executor_config.image }, metrics: clock.finish() });
+  }
+}
+export function createPlugin() {
+  return new StandIn(
+    { name: 'stand-in-docker', version: '9.8.7', apiVersion: 1 },
+    { name: 'docker', description: 'a stand-in docker executor', version: '9.8.7', capabilities: { cancel: false, streamLogs: true, dryRun: false } },
+    { type: 'docker', version: '1.0.0', config: { type: 'object', properties: { image: { type: 'string' } }, required: ['image'], additionalProperties: false } },
+  );
+}
+`;
+
+function pkg(name: string, files: Record<string, string>): void {
+  const dir = join(root, 'node_modules', name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
+}
+
+const link = (name: string, from: string): void => {
+  const target = join(root, 'node_modules', name);
+  mkdirSync(dirname(target), { recursive: true });
+  symlinkSync(realpathSync(from), target);
+};
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'ubom-installed-'));
+  const installed = join(root, 'node_modules', '@ubom', 'cli');
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(cliDir, 'dist'), join(installed, 'dist'), { recursive: true });
+  cpSync(join(cliDir, 'package.json'), join(installed, 'package.json'));
+  link('@ubom/core', join(cliDir, 'node_modules', '@ubom', 'core'));
+  link('@ubom/executor-process', join(cliDir, 'node_modules', '@ubom', 'executor-process'));
+  link('commander', join(cliDir, 'node_modules', 'commander'));
+  const manifest = (name: string) =>
+    JSON.stringify({ name, version: '9.8.7', type: 'module', exports: './index.js' });
+  pkg('@ubom/executor-docker', { 'package.json': manifest('@ubom/executor-docker'), 'index.js': STAND_IN });
+  pkg('@ubom/executor-grpc', {
+    'package.json': manifest('@ubom/executor-grpc'),
+    'index.js': 'export const nothing = 1;\n',
+  });
+  cli = join(installed, 'dist', 'cli.js');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function run(args: string[], input?: string): Promise<Finished> {
+  const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv(), cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdin.end(input);
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+}
+
+describe('executors installed next to the CLI', () => {
+  it('types lists an installed executor with its name and version, and a broken one with the reason', async () => {
+    const { code, stdout } = await run(['types']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\ndocker\s+stand-in-docker\s+9\.8\.7\s+a stand-in docker executor\n/);
+    expect(stdout).toMatch(/grpc: .*@ubom\/executor-grpc.*createPlugin/);
+    expect(stdout).toContain('serverless: not installed — npm i @ubom/executor-serverless');
+  });
+
+  it('runs a docker work on the installed executor', async () => {
+    const work = { id: 'd1', type: 'docker', executor_config: { image: 'busybox:1' } };
+    const { code, stdout, stderr } = await run(['run', '-'], JSON.stringify(work));
+    expect(code).toBe(0);
+    expect(stderr).toBe('pretending to run busybox:1\n');
+    expect(stdout).toContain('SUCCESS d1 (docker)');
+    expect(stdout).toContain('  image: "busybox:1"');
+  });
+
+  it('validates against the installed executor schema', async () => {
+    const work = { id: 'd2', type: 'docker', executor_config: { imag: 'busybox:1' } };
+    const { code, stderr } = await run(['validate', '-'], JSON.stringify(work));
+    expect(code).toBe(2);
+    expect(stderr).toContain('  - executor_config.imag: unknown key — did you mean "image"?');
+    expect(stderr).toContain('  - executor_config.image: is required');
+  });
+
+  it('a work for a broken executor package fails with exit 1 naming the package and why', async () => {
+    const work = { id: 'g', type: 'grpc', executor_config: {} };
+    const { code, stderr } = await run(['run', '-'], JSON.stringify(work));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /^\[ubom\] plugin "@ubom\/executor-grpc" failed in load: .*does not export createPlugin\(\)\n$/,
+    );
+  });
+});
