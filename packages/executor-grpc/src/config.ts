@@ -28,10 +28,14 @@ const duration = (description: string) =>
     .union([
       z
         .string()
-        .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration like 500ms, 2s or 1m30s' }),
+        .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration like 500ms, 2s or 1m30s' })
+        .meta({ examples: ['2s'] }),
       z.number().positive(),
     ])
-    .meta({ description: `${description} A Go-style duration ("2s", "1m30s") or milliseconds.` });
+    .meta({
+      description: `${description} A Go-style duration ("2s", "1m30s") or milliseconds.`,
+      examples: ['30s'],
+    });
 
 const pem = (what: string) =>
   z
@@ -84,11 +88,17 @@ export const grpcConfigSchema = z
     endpoint: z
       .string()
       .regex(/^\S+$/, { message: 'must be a target like host:port, dns:///host:port or unix:///path' })
-      .meta({ description: 'Target, as grpc-js takes it: host:port, dns:///host:port, unix:///path.' }),
+      .meta({
+        description: 'Target, as grpc-js takes it: host:port, dns:///host:port, unix:///path.',
+        examples: ['localhost:50051'],
+      }),
     method: z
       .string()
       .regex(new RegExp(METHOD_PATTERN), { message: 'must look like package.Service/Method' })
-      .meta({ description: 'Fully-qualified method: package.Service/Method.' }),
+      .meta({
+        description: 'Fully-qualified method: package.Service/Method.',
+        examples: ['package.Service/Method'],
+      }),
     request: z
       .union([json, z.array(json)])
       .meta({
@@ -100,7 +110,10 @@ export const grpcConfigSchema = z
     tls: tlsSchema.optional(),
     metadata: z
       .record(
-        z.string().regex(new RegExp(HEADER_PATTERN), { message: 'must be a lowercase header name' }),
+        z
+          .string()
+          .regex(new RegExp(HEADER_PATTERN), { message: 'must be a lowercase header name' })
+          .meta({ examples: ['authorization'] }),
         z.string().meta({ writeOnly: true }),
       )
       .meta({

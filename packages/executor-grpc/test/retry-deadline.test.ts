@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
+
+let keys = 0;
+
+describe("retries (grpc-js's own retry policy) and deadlines", () => {
+  let server: RunningServerT;
+  let ctx: Awaited<ReturnType<typeof setupExecutor>>;
+  const flaky = (
+    failTimes: number,
+    retry: Record<string, unknown> | undefined,
+    extra: Record<string, unknown> = {},
+  ) =>
+    grpcWork({
+      endpoint: server.address,
+      method: 'demo.v1.Echo/Flaky',
+      tls: { enabled: false },
+      request: { key: `k${++keys}`, fail_times: failTimes },
+      ...(retry ? { retry } : {}),
+      ...extra,
+    });
+
+  beforeAll(async () => {
+    server = await startServer();
+    ctx = await setupExecutor();
+  });
+  afterAll(async () => {
+    await ctx.executor.shutdown();
+    await server.stop();
+  });
+
+  it('retries UNAVAILABLE and succeeds when the server fails the first N calls', async () => {
+    const result = await ctx.registry.execute(
+      flaky(2, { max_attempts: 3, initial_delay: '20ms', max_delay: '50ms' }),
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.outputs.response).toMatchObject({ message: 'ok after 3 calls', received: 3 });
+    expect(result.metrics.attempts).toBe(3);
+  });
+
+  it('gives up after max_attempts with success:false and the code name', async () => {
+    const result = await ctx.registry.execute(flaky(5, { max_attempts: 3, initial_delay: '10ms' }));
+    expect(result.success).toBe(false);
+    expect(result.outputs.code).toBe('UNAVAILABLE');
+    expect(result.error).toBe('UNAVAILABLE: failing call 3 of 5');
+    expect(result.metrics.attempts).toBe(3);
+  });
+
+  it('does not retry without a retry policy', async () => {
+    const result = await ctx.registry.execute(flaky(1, undefined));
+    expect(result.outputs.code).toBe('UNAVAILABLE');
+    expect(result.metrics.attempts).toBe(1);
+  });
+
+  it('retries only retryable_codes', async () => {
+    const result = await ctx.registry.execute(
+      flaky(2, { max_attempts: 4, initial_delay: '10ms', retryable_codes: ['RESOURCE_EXHAUSTED'] }),
+    );
+    expect(result.outputs.code).toBe('UNAVAILABLE');
+    expect(result.metrics.attempts).toBe(1);
+  });
+
+  it('allows more than grpc-js default cap of 5 attempts when asked', async () => {
+    const result = await ctx.registry.execute(
+      flaky(6, { max_attempts: 7, initial_delay: '5ms', max_delay: '10ms' }),
+    );
+    expect(result.success).toBe(true);
+    expect(result.metrics.attempts).toBe(7);
+  });
+
+  it('the deadline covers every attempt: long backoffs end in DEADLINE_EXCEEDED, not in more attempts', async () => {
+    const result = await ctx.registry.execute(
+      flaky(10, { max_attempts: 5, initial_delay: '5s', max_delay: '5s' }, { timeout: '300ms' }),
+    );
+    expect(result.success).toBe(false);
+    expect(result.outputs.code).toBe('DEADLINE_EXCEEDED');
+  });
+
+  it('a call that outlives its timeout ends DEADLINE_EXCEEDED and the server sees it cancelled', async () => {
+    const cancelled = server.state.cancelled;
+    const result = await ctx.registry.execute(
+      grpcWork({
+        endpoint: server.address,
+        method: 'demo.v1.Echo/Sleep',
+        tls: { enabled: false },
+        request: { delay_ms: 10_000 },
+        timeout: '200ms',
+      }),
+    );
+    expect(result.success).toBe(false);
+    expect(result.outputs.code).toBe('DEADLINE_EXCEEDED');
+    expect(result.error).toMatch(/^DEADLINE_EXCEEDED: /);
+    await expect.poll(() => server.state.cancelled).toBe(cancelled + 1);
+    expect(ctx.executor.stats.inFlight).toBe(0);
+  });
+});
