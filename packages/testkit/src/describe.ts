@@ -36,6 +36,6 @@ export function describeExecutorConformance<E extends EnhancedWorkExecutor>(
     if (!skip.logs && capabilities.streamLogs) logsGroup(ctx);
     if (!skip.cancel && capabilities.cancel) cancelGroup(ctx);
     if (!skip.timeout && capabilities.cancel) timeoutGroup(ctx);
-    if (!skip.secrets && options.works.withSecret) secretsGroup(ctx, options.works.withSecret);
+    if (!skip.secrets && options.works.withSecret) secretsGroup(ctx);
   });
 }

@@ -17,7 +17,7 @@ function startedOrAfter(ms: number): { onLog: (entry: LogEntry) => void; started
 }
 
 export function cancelGroup(ctx: SuiteContext): void {
-  const { long } = ctx.options.works;
+  const long = () => ctx.options.works.long;
   describe('cancellation (capabilities.cancel)', () => {
     it(
       'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
@@ -25,7 +25,7 @@ export function cancelGroup(ctx: SuiteContext): void {
         const controller = new AbortController();
         const { onLog, started } = startedOrAfter(ctx.cancelAfterMs);
         const running = settle(
-          ctx.registry.execute(long, ctx.workContext(), { signal: controller.signal, onLog }),
+          ctx.registry.execute(long(), ctx.workContext(), { signal: controller.signal, onLog }),
         );
         await started;
         const abortedAt = performance.now();
@@ -48,7 +48,7 @@ export function cancelGroup(ctx: SuiteContext): void {
       async () => {
         const output: LogEntry[] = [];
         const outcome = await settle(
-          ctx.registry.execute(long, ctx.workContext(), {
+          ctx.registry.execute(long(), ctx.workContext(), {
             signal: AbortSignal.abort(),
             onLog: (entry) => {
               if (entry.source === 'stdout' || entry.source === 'stderr') output.push(entry);

@@ -28,10 +28,10 @@ function expectValidationError(error: unknown, path: string, message: RegExp | u
 export function invalidGroup(ctx: SuiteContext): void {
   describe('invalid configs', () => {
     for (const { config, path, message, title } of ctx.options.invalidConfigs) {
-      const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
       it(
         `refuses ${title ?? path} with a ValidationError at that path, and runs nothing`,
         async () => {
+          const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
           const validated = await settle(ctx.registry.validateWork(work));
           expect(validated.ok, 'validateWork accepted an invalid work').toBe(false);
           if (!validated.ok) expectValidationError(validated.error, path, message);

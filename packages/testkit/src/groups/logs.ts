@@ -3,7 +3,8 @@ import type { SuiteContext } from '../context';
 import { collectLogs, expectWellFormedLogs, expectWellFormedResult } from '../helpers';
 
 export function logsGroup(ctx: SuiteContext): void {
-  const { valid, expectedLines } = ctx.options.works;
+  const valid = () => ctx.options.works.valid;
+  const { expectedLines } = ctx.options.works;
   describe('live logs (capabilities.streamLogs)', () => {
     it(
       'onLog receives well-formed entries in order, each before execute resolves',
@@ -11,7 +12,7 @@ export function logsGroup(ctx: SuiteContext): void {
         const { onLog, entries } = collectLogs();
         let settled = false;
         let lateEntries = 0;
-        const result = await ctx.registry.execute(valid, ctx.workContext(), {
+        const result = await ctx.registry.execute(valid(), ctx.workContext(), {
           onLog: (entry) => {
             if (settled) lateEntries++;
             onLog(entry);
@@ -37,7 +38,7 @@ export function logsGroup(ctx: SuiteContext): void {
       it(
         'result.logs keeps the printed lines in order',
         async () => {
-          const result = await ctx.registry.execute(valid, ctx.workContext());
+          const result = await ctx.registry.execute(valid(), ctx.workContext());
           expectWellFormedResult(result);
           expect(result.logs.filter((e) => e.source === 'stdout').map((e) => e.message)).toEqual(
             expectedLines,

@@ -19,12 +19,18 @@ async function runAndCheck(ctx: SuiteContext, work: Work, secret: string): Promi
   else expectNoSecret(errorText(outcome.error), secret, 'the thrown error');
 }
 
-export function secretsGroup(ctx: SuiteContext, planted: { work: Work; secret: string }): void {
-  const { work, secret } = planted;
+export function secretsGroup(ctx: SuiteContext): void {
+  /** Read when a test runs, so a work filled in by a `beforeAll` is seen. */
+  const planted = (): { work: Work; secret: string } => {
+    const given = ctx.options.works.withSecret;
+    if (!given) throw new Error('works.withSecret was removed after the suite was registered');
+    return given;
+  };
   describe('secrets (writeOnly fields)', () => {
     it(
       'a planted secret appears nowhere in the result, the live logs or a thrown error',
       async () => {
+        const { work, secret } = planted();
         await runAndCheck(ctx, work, secret);
         expect(await ctx.leftovers()).toBe(0);
       },
@@ -34,6 +40,7 @@ export function secretsGroup(ctx: SuiteContext, planted: { work: Work; secret: s
     it(
       'a planted secret appears nowhere when the work times out',
       async () => {
+        const { work, secret } = planted();
         await runAndCheck(ctx, { ...work, id: 'conformance-secret-timeout', timeout: '1ms' }, secret);
         expect(await ctx.leftovers()).toBe(0);
       },
@@ -41,6 +48,7 @@ export function secretsGroup(ctx: SuiteContext, planted: { work: Work; secret: s
     );
 
     it('a planted secret appears nowhere in the ValidationError of an otherwise invalid work', async () => {
+      const { work, secret } = planted();
       const invalid = {
         ...work,
         executor_config: { ...work.executor_config, ubom_conformance_unknown_key: secret },

@@ -3,11 +3,11 @@ import type { SuiteContext } from '../context';
 import { expectWellFormedResult } from '../helpers';
 
 export function timeoutGroup(ctx: SuiteContext): void {
-  const work = { ...ctx.options.works.long, id: 'conformance-timeout', timeout: '1s' };
   describe('work.timeout', () => {
     it(
       'resolves success:false "timed out" when the work outlives its timeout, and leaves nothing behind',
       async () => {
+        const work = { ...ctx.options.works.long, id: 'conformance-timeout', timeout: '1s' };
         const t0 = performance.now();
         const result = await ctx.registry.execute(work, ctx.workContext());
         const elapsed = performance.now() - t0;
