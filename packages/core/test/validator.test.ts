@@ -344,6 +344,18 @@ describe('SchemaValidator', () => {
       expect(message).not.toContain('123456');
     });
 
+    it('a cyclic value under a secret is reported, not a crash', () => {
+      const cyclic: Record<string, unknown> = { id: 'cyc-secret-id' };
+      cyclic.self = cyclic;
+      const issues = issuesOf(
+        validator(dockerSchema),
+        validDockerWork({ registry_password: cyclic as never }),
+      );
+      expect(issues).toEqual([
+        { path: 'executor_config.registry_password', message: 'must be a string, got an object' },
+      ]);
+    });
+
     it('a zod secret of the wrong type', () => {
       const zv = validator(dockerSchema);
       const error = thrown(() =>

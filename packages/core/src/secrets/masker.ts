@@ -42,7 +42,17 @@ export class Masker {
 
   string(text: string): string {
     if (this.#whole.has(text)) return MASK;
-    return this.#pattern ? text.replace(this.#pattern, MASK) : text;
+    const pattern = this.#pattern;
+    if (!pattern) return text;
+    // A mask next to what is left can form a secret again ("****" in "*****"): repeat until none is.
+    // Each pass that changes something shortens the text (every form is longer than the mask).
+    let before = text;
+    let after = text.replace(pattern, MASK);
+    while (after !== before) {
+      before = after;
+      after = before.replace(pattern, MASK);
+    }
+    return after;
   }
 
   /** A deep copy of `value` with every string masked (keys included). Cycles are cut. */
@@ -65,7 +75,19 @@ export class Masker {
     if (ArrayBuffer.isView(value) || value instanceof Date) return value;
     const copy: Record<string, unknown> = {};
     seen.set(value, copy);
-    for (const [k, v] of Object.entries(value)) copy[this.string(k)] = this.#deep(v, seen);
+    for (const [k, v] of Object.entries(value)) {
+      const key = this.string(k);
+      const masked = this.#deep(v, seen);
+      // an own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype
+      if (key === '__proto__') {
+        Object.defineProperty(copy, key, {
+          value: masked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else copy[key] = masked;
+    }
     return copy;
   }
 

@@ -7,6 +7,9 @@ interface SecretPlan {
   patterns: Array<[RegExp, SecretPlan]>;
   additional: SecretPlan | undefined;
   items: SecretPlan | undefined;
+  /** Tuple positions (`prefixItems`, or an `items` array). */
+  prefix: Array<SecretPlan | undefined> | undefined;
+  /** Schemas that apply to the same value: `anyOf`/`oneOf`/`allOf`, `then`/`else`, the `$ref` target. */
   variants: SecretPlan[];
 }
 
@@ -36,6 +39,7 @@ function build(
     patterns: [],
     additional: undefined,
     items: undefined,
+    prefix: undefined,
     variants: [],
   };
   memo.set(schema, plan); // provisional, breaks $ref cycles
@@ -52,7 +56,16 @@ function build(
     }
   }
   plan.additional = build(schema.additionalProperties, root, memo) ?? undefined;
-  plan.items = build(schema.items, root, memo) ?? build(schema.prefixItems, root, memo) ?? undefined;
+  plan.items = build(schema.items, root, memo) ?? undefined;
+  const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : schema.items;
+  if (Array.isArray(tuple)) {
+    const prefix = tuple.map((sub) => build(sub, root, memo) ?? undefined);
+    if (prefix.some(Boolean)) plan.prefix = prefix;
+  }
+  for (const key of ['then', 'else'] as const) {
+    const p = build(schema[key], root, memo);
+    if (p) plan.variants.push(p);
+  }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[key];
     if (Array.isArray(list))
@@ -71,6 +84,7 @@ function build(
     plan.patterns.length === 0 &&
     !plan.additional &&
     !plan.items &&
+    !plan.prefix &&
     plan.variants.length === 0;
   memo.set(schema, empty ? null : plan);
   return empty ? null : plan;
@@ -84,40 +98,57 @@ export function compileSecretExtractor(schema: JSONSchema | undefined): SecretEx
   const plan = build(schema, schema, new Map());
   if (!plan) return undefined;
   return (config) => {
-    const found: string[] = [];
-    collect(config, plan, false, found, new Set());
-    return found;
+    const found = new Set<string>();
+    collect(config, [plan], false, found, new Set());
+    return [...found];
   };
 }
 
+/** `plans` with every variant they lead to (each once, `$ref` cycles included). */
+function expand(plans: SecretPlan[]): SecretPlan[] {
+  const all = new Set(plans);
+  for (const plan of all) for (const variant of plan.variants) all.add(variant);
+  return [...all];
+}
+
+/**
+ * Walks `value` along every plan that applies to it. A value is secret when any applicable plan says
+ * so (masking too much beats leaking); everything under a secret is secret. Cycles in `value` are cut.
+ */
 function collect(
   value: unknown,
-  plan: SecretPlan | undefined,
+  plans: SecretPlan[],
   inSecret: boolean,
-  out: string[],
-  seen: Set<SecretPlan>,
+  out: Set<string>,
+  ancestors: Set<object>,
 ): void {
-  const secret = inSecret || plan?.secret === true;
+  const all = plans.length === 0 ? plans : expand(plans);
+  const secret = inSecret || all.some((p) => p.secret);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
-    if (secret) out.push(String(value));
+    if (secret) out.add(String(value));
     return;
   }
-  if (value === null || typeof value !== 'object') return;
-  if (!plan) {
-    if (secret) for (const v of Object.values(value)) collect(v, undefined, true, out, seen);
-    return;
-  }
-  if (seen.has(plan)) return;
-  seen.add(plan);
-  for (const variant of plan.variants) collect(value, variant, secret, out, seen);
-  seen.delete(plan);
+  if (value === null || typeof value !== 'object' || ancestors.has(value)) return;
+  if (!secret && all.length === 0) return;
+  ancestors.add(value);
   if (Array.isArray(value)) {
-    for (const item of value) collect(item, plan.items, secret, out, seen);
-    return;
+    value.forEach((item, i) => {
+      const subs: SecretPlan[] = [];
+      for (const p of all) {
+        const sub = p.prefix?.[i] ?? (p.prefix && i < p.prefix.length ? undefined : p.items);
+        if (sub) subs.push(sub);
+      }
+      collect(item, subs, secret, out, ancestors);
+    });
+  } else {
+    for (const [key, v] of Object.entries(value)) {
+      const subs: SecretPlan[] = [];
+      for (const p of all) {
+        const sub = p.properties.get(key) ?? p.patterns.find(([re]) => re.test(key))?.[1] ?? p.additional;
+        if (sub) subs.push(sub);
+      }
+      collect(v, subs, secret, out, ancestors);
+    }
   }
-  for (const [key, v] of Object.entries(value)) {
-    const sub =
-      plan.properties.get(key) ?? plan.patterns.find(([re]) => re.test(key))?.[1] ?? plan.additional;
-    collect(v, sub, secret, out, seen);
-  }
+  ancestors.delete(value);
 }
