@@ -51,7 +51,11 @@ export function functionName(config: GcpConfig): string {
 }
 
 function gaxError(error: unknown, name: string): unknown {
-  const code = (error as { code?: unknown }).code;
+  // a GoogleError carries a gRPC code; when gax's HTTP layer throws first, a GaxiosError carries the status
+  const e = error as { code?: unknown; status?: unknown; response?: { status?: unknown } };
+  const status = e.status ?? e.response?.status;
+  const fromStatus: Record<number, number> = { 404: NOT_FOUND, 403: PERMISSION_DENIED, 401: UNAUTHENTICATED };
+  const code = status === undefined ? e.code : fromStatus[Number(status)];
   const message = error instanceof Error ? error.message : String(error);
   const options = { scope, cause: error };
   if (code === NOT_FOUND) return new NotFoundError(`Cloud Function ${name} not found: ${message}`, options);
