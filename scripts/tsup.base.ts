@@ -12,6 +12,7 @@ export function packageConfig(overrides: Options = {}) {
     platform: 'node',
     splitting: false,
     treeshake: true,
+    keepNames: true,
     ...overrides,
   });
 }
