@@ -1,0 +1,15 @@
+import type { __PASCAL__Config } from './config';
+
+/** The message as printed. Replace this with what your plugin really does. */
+export function transformMessage(message: string, transform: __PASCAL__Config['transform']): string {
+  switch (transform) {
+    case 'upper':
+      return message.toUpperCase();
+    case 'lower':
+      return message.toLowerCase();
+    case 'reverse':
+      return [...message].reverse().join('');
+    default:
+      return message;
+  }
+}
