@@ -352,7 +352,10 @@ describe('SchemaValidator', () => {
         validDockerWork({ registry_password: cyclic as never }),
       );
       expect(issues).toEqual([
-        { path: 'executor_config.registry_password', message: 'must be a string, got an object' },
+        {
+          path: 'executor_config.registry_password',
+          message: 'must be a string, got a secret value (not shown)',
+        },
       ]);
     });
 

@@ -114,6 +114,7 @@ export class EnhancedWorkRegistry {
     workContext: WorkContext = {},
     options: ExecuteOptions = {},
   ): Promise<WorkResult> {
+    if (this.#resolve) await this.#resolveMissing(work);
     const entry = this.#prepare(work);
     const masker = this.#masker(entry, work);
     await this.#executorValidate(entry, work, masker);

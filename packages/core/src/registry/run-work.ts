@@ -17,6 +17,28 @@ type Outcome = { value: unknown } | { error: unknown };
 
 const TAIL = 1000;
 const ABANDONED = Symbol('abandoned');
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a longer timeout would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Calls an executor method; a synchronous throw or a plain value becomes a promise like any other. */
+function invoke<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A consumer's `onLog` that throws must not fail the work. */
+const safe =
+  (onLog: (entry: LogEntry) => void) =>
+  (entry: LogEntry): void => {
+    try {
+      onLog(entry);
+    } catch {
+      // a consumer's bug is not the work's failure
+    }
+  };
 
 /** Runs one validated work: timeout, cancellation, secret masking and result checks. */
 export async function runWork(
@@ -35,7 +57,11 @@ export async function runWork(
   // Fast path: nothing to enforce, nothing to mask, nothing to cancel.
   if (timeoutMs === undefined && !masker && !outer) {
     try {
-      const value = await s.executor.execute(work, context, options);
+      const value = await s.executor.execute(
+        work,
+        context,
+        options.onLog ? { ...options, onLog: safe(options.onLog) } : options,
+      );
       return normalizeResult(value, s.pluginName, startedAt, performance.now() - t0);
     } catch (error) {
       throw asUbomError(error, s.pluginName);
@@ -44,20 +70,27 @@ export async function runWork(
 
   const abort = new AbortState(outer, timeoutMs, s.abortGraceMs);
   const tail: LogEntry[] = [];
-  const onLog = options.onLog;
+  const onLog = options.onLog && safe(options.onLog);
+  // Entries are kept for a timed-out result when the executor could not return its own.
+  const keepTail = timeoutMs !== undefined;
+  let open = true;
   const forward =
-    !masker && timeoutMs === undefined
-      ? onLog
+    !onLog && !keepTail
+      ? undefined
       : (entry: LogEntry): void => {
+          if (!open) return; // an abandoned executor may go on logging: its work is over
           const shown = masker ? maskEntry(entry, masker) : entry;
-          if (tail.length === TAIL) tail.shift();
-          tail.push(shown);
+          if (keepTail) {
+            if (tail.length === TAIL) tail.shift();
+            tail.push(shown);
+          }
           onLog?.(shown);
         };
   let outcome: Outcome;
   try {
-    outcome = await abort.settle(s.executor.execute(work, context, abort.options(forward)));
+    outcome = await abort.settle(invoke(() => s.executor.execute(work, context, abort.options(forward))));
   } finally {
+    open = false;
     abort.dispose();
   }
   const durationMs = performance.now() - t0;
@@ -109,7 +142,7 @@ class AbortState {
     this.#own = timeoutMs !== undefined;
     this.#graceMs = graceMs;
     outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
-    if (timeoutMs !== undefined) {
+    if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
       this.#timer = setTimeout(
         () => this.#abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs)),
         timeoutMs,
