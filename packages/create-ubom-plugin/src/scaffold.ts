@@ -13,12 +13,16 @@ const RENAMES: Readonly<Record<string, string>> = { _gitignore: '.gitignore' };
 /** Files copied as they are (placeholders are replaced in the others). */
 const BINARY = /\.(png|jpe?g|gif|ico|woff2?)$/;
 
+/**
+ * Placeholders in the template's text files. They are plain words, so that the template stays valid
+ * TypeScript and Markdown (it is type-checked and formatted with the rest of the repository).
+ */
 function placeholders(plan: Plan): Array<[string, string]> {
   return [
-    ['__PACKAGE_NAME__', plan.packageName],
-    ['__DESCRIPTION__', plan.description],
-    ['__WORK_TYPE__', plan.workType],
-    ['__PASCAL__', pascalCase(plan.workType)],
+    ['UBOM_PACKAGE_NAME', plan.packageName],
+    ['UBOM_DESCRIPTION', plan.description],
+    ['UBOM_WORK_TYPE', plan.workType],
+    ['UbomTemplate', pascalCase(plan.workType)],
   ];
 }
 
@@ -65,7 +69,7 @@ export function scaffold(plan: Plan, templateDir = TEMPLATE_DIR): string[] {
         else
           writeFileSync(
             target,
-            replace.reduce((t, [token, value]) => t.replaceAll(token, value), text),
+            replace.reduce((t, [token, value]) => t.replaceAll(token, () => value), text),
           );
       }
       if (!entry.isDirectory()) written.push(name);

@@ -2,7 +2,7 @@ import { DURATION_PATTERN, parseDuration } from '@ubom/core';
 import type { FromSchema } from 'json-schema-to-ts';
 
 /**
- * `executor_config` of a `__WORK_TYPE__` work, as plain JSON Schema (draft 2020-12). The core validates
+ * `executor_config` of a `UBOM_WORK_TYPE` work, as plain JSON Schema (draft 2020-12). The core validates
  * every work against it before `execute` runs (all problems at once, each with its JSON path, unknown
  * keys refused with a "did you mean"), so `execute` can trust the shape. Fields marked `writeOnly: true`
  * are secrets: the core masks their values in logs, outputs and errors.
@@ -48,20 +48,22 @@ export const configSchema = {
 } as const;
 
 /** `executor_config` as a user writes it: the type comes from the schema above, no second definition. */
-export type __PASCAL__ConfigInput = FromSchema<
+export type UbomTemplateConfigInput = FromSchema<
   typeof configSchema,
   { keepDefaultedPropertiesOptional: true }
 >;
 
 /** `executor_config` with its defaults applied. */
-export type __PASCAL__Config = FromSchema<typeof configSchema>;
+export type UbomTemplateConfig = FromSchema<typeof configSchema>;
 
 /** The longest a work may run (`repeat` × `delay`): a rule the schema cannot express. */
 export const MAX_RUN_MS = 10 * 60_000;
 
 /** Applies the defaults to a config the core has already validated against `configSchema`. */
-export function readConfig(executorConfig: Record<string, unknown>): __PASCAL__Config & { delayMs: number } {
-  const input = executorConfig as __PASCAL__ConfigInput;
+export function readConfig(
+  executorConfig: Record<string, unknown>,
+): UbomTemplateConfig & { delayMs: number } {
+  const input = executorConfig as UbomTemplateConfigInput;
   const { properties } = configSchema;
   const delay = input.delay ?? properties.delay.default;
   return {

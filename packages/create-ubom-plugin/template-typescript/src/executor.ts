@@ -20,15 +20,15 @@ import { configSchema, MAX_RUN_MS, readConfig } from './config';
 import { transformMessage } from './transform';
 
 /** The work type this plugin serves; it must match `ubom.workTypes` in package.json. */
-export const WORK_TYPE = '__WORK_TYPE__';
-/** Errors read `[ubom] [__WORK_TYPE__] message`. */
+export const WORK_TYPE = 'UBOM_WORK_TYPE';
+/** Errors read `[ubom] [UBOM_WORK_TYPE] message`. */
 const SCOPE = WORK_TYPE;
 
 /**
  * Prints a message a few times with a pause between lines, streaming each line as it goes.
  * Stands in for real work (a call to a service, a job on a cluster): the shape stays the same.
  */
-export class __PASCAL__Executor extends BasePlugin {
+export class UbomTemplateExecutor extends BasePlugin {
   /** Works in flight, so that `shutdown()` can stop them. */
   readonly #running = new Set<AbortController>();
 

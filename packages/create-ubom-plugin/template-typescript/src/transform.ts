@@ -1,7 +1,7 @@
-import type { __PASCAL__Config } from './config';
+import type { UbomTemplateConfig } from './config';
 
 /** The message as printed. Replace this with what your plugin really does. */
-export function transformMessage(message: string, transform: __PASCAL__Config['transform']): string {
+export function transformMessage(message: string, transform: UbomTemplateConfig['transform']): string {
   switch (transform) {
     case 'upper':
       return message.toUpperCase();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Work } from '@ubom/core';
 import { describeExecutorConformance } from '@ubom/testkit';
-import { __PASCAL__Executor, WORK_TYPE } from '../src';
+import { UbomTemplateExecutor, WORK_TYPE } from '../src';
 
 // The shared UBOM conformance suite: schema, types, running, invalid configs, live logs,
 // cancellation, work.timeout and secrets. Keep it passing as the plugin grows.
@@ -11,12 +11,12 @@ const work = (id: string, executor_config: Record<string, unknown>): Work => ({
   executor_config,
 });
 const secret = `s3cret-${randomUUID()}`;
-let plugin: __PASCAL__Executor | undefined;
+let plugin: UbomTemplateExecutor | undefined;
 
 describeExecutorConformance({
   name: WORK_TYPE,
   createExecutor: async () => {
-    plugin = new __PASCAL__Executor();
+    plugin = new UbomTemplateExecutor();
     await plugin.initialize({});
     return plugin;
   },
