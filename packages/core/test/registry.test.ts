@@ -54,12 +54,14 @@ const isIso = (s: unknown) => typeof s === 'string' && new Date(s).toISOString()
 /** An executor that stops when its signal aborts: cleans up (asynchronously), then rejects with AbortError. */
 const cooperative = (log: string[]): RunFn => {
   return async (_work, _ctx, options) => {
+    const signal = options.signal;
+    if (!signal) throw new Error('the registry passed no signal');
     log.push('started');
-    await aborted(options.signal);
-    log.push(`aborted: ${(options.signal?.reason as Error).name}`);
+    await aborted(signal);
+    log.push(`aborted: ${(signal.reason as Error).name}`);
     await delay(20);
     log.push('cleaned up');
-    throw abortErrorFrom(options.signal as AbortSignal);
+    throw abortErrorFrom(signal);
   };
 };
 

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, PluginError } from '../errors';
-import { guard, withDeadline } from '../registry/guard';
+import { withDeadline } from '../registry/guard';
 import type { ExternalWorkPlugin, Logger, PluginFactory } from '../types';
 import { type DiscoveredPlugin, type DiscoverOptions, discoverPlugins } from './discovery';
 import { loadDiscoveredPlugin } from './load';
@@ -135,9 +135,24 @@ export class DefaultPluginLoader {
     return slot;
   }
 
-  #bounded<T>(name: string, operation: string, fn: () => T | Promise<T>, ms = this.#timeoutMs): Promise<T> {
-    return withDeadline(guard(name, operation, fn), ms, () => {
-      throw new PluginError(name, operation, new Error(`did not finish within ${ms} ms`));
-    });
+  /**
+   * Runs one lifecycle call of a plugin within `ms`. Whatever it throws (a `UbomError` too, e.g. an
+   * `UnavailableError` from `initialize`) becomes a `PluginError` naming the plugin and the operation,
+   * which keeps the cause and its `retryable`.
+   */
+  async #bounded<T>(
+    name: string,
+    operation: string,
+    fn: () => T | Promise<T>,
+    ms = this.#timeoutMs,
+  ): Promise<T> {
+    const call = (async () => fn())();
+    try {
+      return await withDeadline(call, ms, () => {
+        throw new PluginError(name, operation, new Error(`did not finish within ${ms} ms`));
+      });
+    } catch (error) {
+      throw error instanceof PluginError ? error : new PluginError(name, operation, error);
+    }
   }
 }
