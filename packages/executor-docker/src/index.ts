@@ -1,0 +1,26 @@
+import type { ExternalWorkPlugin } from '@ubom/core';
+import { DockerExecutor } from './executor';
+
+export { splitArgs } from './argv';
+export {
+  type DockerConfig,
+  type DockerConfigInput,
+  dockerConfigJsonSchema,
+  dockerConfigSchema,
+} from './config';
+export { LABELS, managedLabels, ownerId } from './container';
+export { createEngine, type Engine, engineOptions } from './engine';
+export { DOCKER_WORK_TYPE, DockerExecutor } from './executor';
+export { Demuxer } from './logs';
+export {
+  type DockerPluginConfig,
+  type DockerPluginConfigInput,
+  dockerPluginConfigSchema,
+  parsePluginConfig,
+} from './plugin-config';
+export { sweepOrphans } from './sweep';
+
+/** The plugin entry point the loader calls. */
+export function createPlugin(): ExternalWorkPlugin {
+  return new DockerExecutor();
+}

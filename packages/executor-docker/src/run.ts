@@ -1,0 +1,255 @@
+import type { Readable } from 'node:stream';
+import {
+  abortErrorFrom,
+  type LogCollector,
+  type Masker,
+  NotFoundError,
+  parseDuration,
+  UnavailableError,
+  ValidationError,
+  type Work,
+} from '@ubom/core';
+import type Docker from 'dockerode';
+import type { DockerConfig } from './config';
+import { containerName, createOptions, removeContainer, stopContainer } from './container';
+import {
+  callSignal,
+  describeEngineError,
+  type Engine,
+  engineUnavailable,
+  hasStatus,
+  inspectImage,
+} from './engine';
+import { imageReference, pullImage } from './image';
+import { ContainerOutput } from './logs';
+import { type OutputsFile, readOutputsFile } from './outputs';
+
+const SCOPE = 'docker';
+/** After the container exits, how long its output stream may take to drain. */
+const DRAIN_MS = 5000;
+
+export interface RunInput {
+  engine: Engine;
+  work: Work;
+  config: DockerConfig;
+  /** Aborted on cancel, shutdown or the registry's timeout. */
+  signal: AbortSignal;
+  logs: LogCollector;
+  masker: Masker;
+  /** Called with each container as soon as it exists; returns the function that forgets it. */
+  track: (container: Docker.Container) => () => void;
+}
+
+export interface RunOutcome {
+  /** Set when the container was stopped by the executor rather than exiting by itself. */
+  stoppedBy: 'timeout' | 'abort' | undefined;
+  exitCode: number | undefined;
+  oomKilled: boolean;
+  containerId: string;
+  imageId: string | undefined;
+  imageDigest: string | undefined;
+  output: ContainerOutput;
+  outputsFile: OutputsFile | undefined;
+  removed: boolean;
+  timings: { pull_ms: number; create_ms: number; run_ms: number };
+}
+
+const since = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
+
+/** Creates the container, pulling the image first as `pull_policy` says. */
+async function create(input: RunInput, timings: RunOutcome['timings']): Promise<Docker.Container> {
+  const { engine, config, signal } = input;
+  const pull = async () => {
+    const t0 = performance.now();
+    await pullImage(engine, config, input.logs, input.masker, signal);
+    timings.pull_ms += since(t0);
+  };
+  if (config.pull_policy === 'always') await pull();
+  const name = containerName(input.work);
+  const options = createOptions(input.work, config, name);
+  for (let attempt = 0; ; attempt++) {
+    if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
+    const t0 = performance.now();
+    try {
+      const container = await engine.docker.createContainer({
+        ...options,
+        abortSignal: callSignal(engine, signal),
+      });
+      timings.create_ms += since(t0);
+      return container;
+    } catch (error) {
+      if (signal.aborted) {
+        // the engine may have created it before our request was cut: remove it by name
+        await removeContainer(engine, engine.docker.getContainer(name));
+        throw abortErrorFrom(signal, SCOPE);
+      }
+      const message = input.masker.string(describeEngineError(error));
+      if (hasStatus(error, 404) && /no such image/i.test(message)) {
+        if (config.pull_policy === 'if-not-present' && attempt === 0) {
+          await pull();
+          continue;
+        }
+        throw new NotFoundError(
+          `image "${imageReference(config.image)}" is not on the engine and pull_policy is "${config.pull_policy}"`,
+          { scope: SCOPE, cause: error },
+        );
+      }
+      if (hasStatus(error, 404)) throw new NotFoundError(message, { scope: SCOPE, cause: error });
+      if (hasStatus(error, 400))
+        throw ValidationError.single('executor_config', `the engine refused the container: ${message}`, {
+          scope: SCOPE,
+          cause: error,
+        });
+      throw engineUnavailable(engine, error);
+    }
+  }
+}
+
+/** A container that could not start (missing executable, bad mount): nothing ran. */
+function startError(error: unknown, masker: Masker): Error {
+  const message = masker.string(describeEngineError(error));
+  const options = { scope: SCOPE, cause: error };
+  if (/executable file not found|no such file or directory|not found/i.test(message))
+    return new NotFoundError(`the container could not start: ${message}`, options);
+  if (hasStatus(error, 400) || hasStatus(error, 500))
+    return new UnavailableError(`the container could not start: ${message}`, {
+      ...options,
+      retryable: false,
+    });
+  return new UnavailableError(`the container could not start: ${message}`, options);
+}
+
+/** Resolves when the stream ends, or after `ms` (then destroys it). */
+function drained(stream: Readable, ms: number): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      stream.destroy();
+      resolve();
+    }, ms);
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}
+
+/** Resolves with why the run must stop: the signal aborted, or `config.timeout` elapsed. */
+function stopReason(
+  signal: AbortSignal,
+  timeoutMs: number | undefined,
+): { promise: Promise<'abort' | 'timeout'>; dispose: () => void } {
+  let dispose = () => {};
+  const promise = new Promise<'abort' | 'timeout'>((resolve) => {
+    const onAbort = () => resolve('abort');
+    if (signal.aborted) onAbort();
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve('timeout'), timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
+  });
+  return { promise, dispose };
+}
+
+/**
+ * One work, start to finish: (pull,) create, attach, start, wait; on cancel or timeout stop (grace),
+ * kill; inspect for the exit code and OOM; read `outputs_file`; then remove the container — whatever
+ * happened — unless `keep_container`.
+ */
+export async function runContainer(input: RunInput): Promise<RunOutcome> {
+  const { engine, config, signal, masker } = input;
+  const timings = { pull_ms: 0, create_ms: 0, run_ms: 0 };
+  const container = await create(input, timings);
+  const forget = input.track(container);
+  const output = new ContainerOutput(input.logs, masker);
+  const graceMs = parseDuration(config.stop_grace_period) ?? 10_000;
+  let stoppedBy: RunOutcome['stoppedBy'];
+  let removed = false;
+  let cleaned = false;
+  const stop = stopReason(signal, config.timeout === undefined ? undefined : parseDuration(config.timeout));
+  const waitController = new AbortController();
+  try {
+    // bounded until the engine answers, never afterwards: the stream lives as long as the container
+    const attachController = new AbortController();
+    const attachTimer = setTimeout(() => attachController.abort(), engine.requestTimeoutMs);
+    const stream = (await container
+      .attach({ stream: true, stdout: true, stderr: true, abortSignal: attachController.signal })
+      .catch((error: unknown) => {
+        if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
+        throw engineUnavailable(engine, error);
+      })
+      .finally(() => clearTimeout(attachTimer))) as unknown as Readable;
+    stream.on('data', (chunk: Buffer) => output.writeMultiplexed(chunk));
+    stream.on('error', () => {});
+    const t0 = performance.now();
+    try {
+      await container.start({ abortSignal: callSignal(engine, signal) });
+    } catch (error) {
+      if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
+      throw startError(error, masker);
+    }
+    const imageInfo = container.inspect({ abortSignal: callSignal(engine, signal) }).then(
+      async (info) => {
+        const image = await inspectImage(engine, info.Image);
+        return { id: info.Image, digest: image.RepoDigests?.[0] ?? info.Image };
+      },
+      () => undefined,
+    );
+    imageInfo.catch(() => {});
+    const waited = container.wait({ abortSignal: waitController.signal }).then(
+      (r: { StatusCode?: number }) => ({ exited: r.StatusCode }),
+      (error: unknown) => ({ failed: error }),
+    );
+    const first = await Promise.race([waited, stop.promise]);
+    if (first === 'abort' || first === 'timeout') {
+      stoppedBy = first;
+      input.logs.warn(
+        first === 'timeout' ? 'timed out: stopping the container' : 'cancelled: stopping the container',
+      );
+      await stopContainer(engine, container, graceMs);
+    } else if ('failed' in first) {
+      throw engineUnavailable(engine, first.failed);
+    }
+    timings.run_ms = since(t0);
+    await drained(stream, DRAIN_MS);
+    output.end();
+    const info = await container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined);
+    const state = info?.State;
+    const image = await imageInfo;
+    let outputsFile: OutputsFile | undefined;
+    if (config.outputs_file !== undefined && stoppedBy === undefined) {
+      outputsFile = await readOutputsFile(container, config.outputs_file, callSignal(engine)).catch(
+        (error: unknown) => ({ error: `could not read outputs_file: ${describeEngineError(error)}` }),
+      );
+    }
+    if (!config.keep_container) removed = await removeContainer(engine, container);
+    cleaned = removed || config.keep_container;
+    return {
+      stoppedBy,
+      exitCode:
+        state?.ExitCode ?? (typeof first === 'object' && 'exited' in first ? first.exited : undefined),
+      oomKilled: state?.OOMKilled === true,
+      containerId: container.id,
+      imageId: image?.id ?? info?.Image,
+      imageDigest: image?.digest ?? info?.Image,
+      output,
+      outputsFile,
+      removed,
+      timings,
+    };
+  } finally {
+    stop.dispose();
+    waitController.abort();
+    if (!cleaned) {
+      // failure or abort on the way: never leave a running container behind
+      if (config.keep_container) await stopContainer(engine, container, graceMs);
+      else removed = await removeContainer(engine, container);
+    }
+    forget();
+  }
+}
