@@ -5,7 +5,7 @@ import {
   type ExecuteOptions,
   formatDuration,
   LogCollector,
-  Masker,
+  type Masker,
   MetricsClock,
   parseDuration,
   TimeoutError,
@@ -27,6 +27,7 @@ import { AzureDriver } from './providers/azure';
 import { GcpDriver } from './providers/gcp';
 import type { ProviderDriver } from './providers/types';
 import { timedOutResult, toWorkResult } from './result';
+import { SecretBook } from './secrets';
 
 export const VERSION = '0.1.0';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -87,12 +88,11 @@ export class ServerlessExecutor extends BasePlugin {
   async execute(work: Work, _workContext: WorkContext, options: ExecuteOptions = {}): Promise<WorkResult> {
     const clock = new MetricsClock();
     const config = this.#config(work, true);
-    const secrets = secretsOf?.(config) ?? [];
-    const masker = secrets.length > 0 ? new Masker(secrets) : undefined;
+    const secrets = new SecretBook(secretsOf?.(config) ?? []);
     const outer = options.signal;
     if (outer?.aborted) throw abortErrorFrom(outer, scope);
     const onLog = options.onLog;
-    const logs = new LogCollector({ onLog: onLog && masker ? (entry) => onLog(masker.deep(entry)) : onLog });
+    const logs = new LogCollector({ onLog: onLog && ((entry) => onLog(secrets.mask(entry))) });
 
     const timeoutMs = parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS;
     const deadline = performance.now() + timeoutMs;
@@ -114,9 +114,11 @@ export class ServerlessExecutor extends BasePlugin {
         timeoutMs,
         deadline,
         logs,
+        secrets,
       });
-      return toWorkResult(outcome, logs, clock, masker);
+      return toWorkResult(outcome, logs, clock, secrets.masker());
     } catch (error) {
+      const masker = secrets.masker();
       if (outer?.aborted) throw this.#masked(abortErrorFrom(outer, scope), masker);
       if (controller.signal.aborted) {
         logs.error(`the invocation did not finish within ${formatDuration(timeoutMs)} and was cancelled`);

@@ -83,6 +83,7 @@ describe('gcp: service-account key credentials', () => {
       method: 'POST',
       caller: EMAIL,
       audience: origin,
+      authorization: 'Bearer ***',
     });
     expect(tokenHost.requests.at(-1)).toMatchObject({
       host: 'oauth2.googleapis.com',

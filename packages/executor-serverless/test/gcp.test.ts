@@ -88,6 +88,8 @@ describe('gcp: HTTP functions with ID tokens', () => {
       method: 'POST',
       caller: metadata.email,
       audience: origin,
+      // the function echoed the ID token it got: a bearer credential, masked like the config secrets
+      authorization: 'Bearer ***',
     });
     expect(result.outputs.status_code).toBe(200);
     expect(result.outputs.headers).toMatchObject({

@@ -31,8 +31,7 @@ function armError(error: unknown, config: AzureConfig): unknown {
   if (
     e.statusCode === 401 ||
     e.statusCode === 403 ||
-    e.name === 'AuthenticationError' ||
-    e.name === 'CredentialUnavailableError'
+    /^(Aggregate)?Authentication(Required)?Error$|^CredentialUnavailableError$/.test(e.name ?? '')
   ) {
     return new UnavailableError(
       `Azure refused the credentials while fetching the key of ${what}: ${e.message} — check executor_config.credentials`,
@@ -59,6 +58,7 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
     const url = functionUrl(config);
     const key =
       config.credentials.type === 'function_key' ? config.credentials.key : await this.#fetchKey(request);
+    request.secrets.add(key);
     if (config.invocation_type === 'dry_run') {
       return { ok: true, outputs: { dry_run: true, url }, metrics: { provider: 'azure' }, attempts: 1 };
     }

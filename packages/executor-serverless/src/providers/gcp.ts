@@ -86,7 +86,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
           'the call is cut off at the work timeout while the function may keep running',
       );
     }
-    const headers = await this.#authorization(config, target.url, signal);
+    const headers = await this.#authorization(request, target.url);
     if (config.invocation_type === 'dry_run') {
       return {
         ok: true,
@@ -108,7 +108,8 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
   }
 
   /** An ID token for the function URL's audience (none for `credentials.type: none`). */
-  async #authorization(config: GcpConfig, url: string, signal: AbortSignal): Promise<Record<string, string>> {
+  async #authorization(request: InvokeRequest<GcpConfig>, url: string): Promise<Record<string, string>> {
+    const { config, signal } = request;
     if (config.credentials?.type === 'none') return {};
     const sdk = await loadOptional<AuthSdk>('google-auth-library', 'gcp');
     const audience = config.audience ?? new URL(url).origin;
@@ -126,7 +127,9 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
         headers instanceof Headers
           ? headers.get('authorization')
           : (headers.Authorization ?? headers.authorization);
-      return value ? { authorization: value } : {};
+      if (!value) return {};
+      request.secrets.add(value.replace(/^Bearer /i, ''));
+      return { authorization: value };
     } catch (error) {
       if (signal.aborted) throw error;
       this.#idClients.delete(key);

@@ -1,5 +1,6 @@
 import type { LogCollector } from '@ubom/core';
 import type { InvokeOutcome } from '../result';
+import type { SecretBook } from '../secrets';
 
 /** One invocation handed to a provider driver. */
 export interface InvokeRequest<C> {
@@ -12,6 +13,8 @@ export interface InvokeRequest<C> {
   timeoutMs: number;
   deadline: number;
   logs: LogCollector;
+  /** Where a provider records credentials it obtains (fetched keys, tokens) so results mask them. */
+  secrets: SecretBook;
 }
 
 /** A provider: invokes functions, caches its SDK clients, closes them on shutdown. */
