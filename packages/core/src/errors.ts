@@ -139,7 +139,12 @@ export function describeCause(cause: unknown): string {
   try {
     return JSON.stringify(cause) ?? String(cause);
   } catch {
-    return String(cause);
+    try {
+      return String(cause);
+    } catch {
+      // e.g. an object without a prototype holding a bigint: neither JSON nor String can show it
+      return Object.prototype.toString.call(cause);
+    }
   }
 }
 

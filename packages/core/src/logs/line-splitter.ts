@@ -28,7 +28,8 @@ export class LineSplitter {
       text = text.slice(nl + 1);
       nl = text.indexOf('\n');
     }
-    while (text.length > this.#max) {
+    // a trailing \r may be the first half of a \r\n: keep it with its line rather than cut it off
+    while (text.length > this.#max + (text.endsWith('\r') ? 1 : 0)) {
       this.#emit(text.slice(0, this.#max));
       text = text.slice(this.#max);
     }

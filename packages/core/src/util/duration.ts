@@ -26,10 +26,14 @@ export function parseDuration(value: unknown): number | undefined {
   let ms = 0;
   for (const [, amount, unit] of value.matchAll(PART_RE))
     ms += Number(amount) * (UNIT_MS[unit as string] as number);
+  ms = toNanosecond(ms);
   if (parsed.size >= 512) parsed.clear();
   parsed.set(value, ms);
   return ms;
 }
+
+/** `"1.001s"` is 1001 ms, not 1000.9999999999999: round to whole nanoseconds (as Go counts them). */
+const toNanosecond = (ms: number): number => (ms < 9e9 ? Math.round(ms * 1e6) / 1e6 : ms);
 
 /** Works repeat the same few timeouts; parsing one is the most expensive step left on the hot path. */
 const parsed = new Map<string, number>();
