@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 /** A Go-style duration (`"10s"`, `"1m30s"`) or milliseconds. */
 export const durationSchema = z.union([
-  z.string().regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration like 500ms, 10s or 1m30s' }),
+  z
+    .string()
+    .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration like 500ms, 10s or 1m30s' })
+    .meta({ examples: ['10s', '500ms', '1m30s'] }),
   z.number().nonnegative().meta({ description: 'milliseconds' }),
 ]);
 
@@ -48,14 +51,20 @@ export const volumeSchema = z.strictObject({
 export const resourcesSchema = z.strictObject({
   cpu_limit: z
     .union([
-      z.string().regex(new RegExp(CPU_PATTERN), { message: 'must be a number of CPUs like 1.0 or 0.5' }),
+      z
+        .string()
+        .regex(new RegExp(CPU_PATTERN), { message: 'must be a number of CPUs like 1.0 or 0.5' })
+        .meta({ examples: ['1.0', '0.5'] }),
       z.number().positive(),
     ])
     .meta({ description: 'CPUs the container may use (Docker `--cpus`).', examples: ['1.0', '0.5', 2] })
     .optional(),
   memory_limit: z
     .union([
-      z.string().regex(new RegExp(SIZE_PATTERN), { message: 'must look like 512m, 1g or 256k' }),
+      z
+        .string()
+        .regex(new RegExp(SIZE_PATTERN), { message: 'must look like 512m, 1g or 256k' })
+        .meta({ examples: ['512m', '1g', '256k'] }),
       z.int().positive(),
     ])
     .meta({

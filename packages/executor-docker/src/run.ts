@@ -19,6 +19,7 @@ import {
   engineUnavailable,
   hasStatus,
   inspectImage,
+  isAbortLike,
 } from './engine';
 import { imageReference, pullImage } from './image';
 import { ContainerOutput } from './logs';
@@ -71,17 +72,19 @@ async function create(input: RunInput, timings: RunOutcome['timings']): Promise<
     if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
     const t0 = performance.now();
     try {
-      const container = await engine.docker.createContainer({
-        ...options,
-        abortSignal: callSignal(engine, signal),
-      });
+      // not cut by the work's signal: a create cut mid-way may still happen on the engine, unseen
+      const container = await engine.docker.createContainer({ ...options, abortSignal: callSignal(engine) });
       timings.create_ms += since(t0);
+      if (signal.aborted) {
+        await removeContainer(engine, container);
+        throw abortErrorFrom(signal, SCOPE);
+      }
       return container;
     } catch (error) {
-      if (signal.aborted) {
-        // the engine may have created it before our request was cut: remove it by name
+      if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
+      if (isAbortLike(error)) {
+        // request_timeout elapsed: the engine may create it later; remove it by name if it got that far
         await removeContainer(engine, engine.docker.getContainer(name));
-        throw abortErrorFrom(signal, SCOPE);
       }
       const message = input.masker.string(describeEngineError(error));
       if (hasStatus(error, 404) && /no such image/i.test(message)) {
