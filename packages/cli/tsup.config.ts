@@ -6,4 +6,6 @@ import { packageConfig } from '../../scripts/tsup.base';
 export default packageConfig({
   entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
   dts: { entry: { index: 'src/index.ts' } },
+  // `import.meta.url` (the CLI's own folder is searched for plugins) also in the CJS build.
+  shims: true,
 });

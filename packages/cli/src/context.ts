@@ -10,6 +10,8 @@ export interface Io {
 export interface CommandContext {
   io: Io;
   debug: boolean;
+  /** The project folder: plugins are searched from here upward (then from the CLI's own folder). */
+  cwd: string;
   /** True for the `ubom` bin: SIGINT/SIGTERM cancel a running work (a second one forces the exit). */
   handleSignals: boolean;
   /** Cancels a running work when aborted (programmatic use). */

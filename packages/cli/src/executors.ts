@@ -1,19 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import {
   DefaultPluginLoader,
+  type DiscoveredPlugin,
+  discoverPlugins,
   EnhancedWorkRegistry,
   type ExternalWorkPlugin,
+  loadDiscoveredPlugin,
   PluginError,
-  type PluginFactory,
   type PluginInfo,
   suggest,
 } from '@ubom/core';
-import { createPlugin as createProcessPlugin } from '@ubom/executor-process';
 
-/**
- * Which executors the CLI knows about, and how it finds them. For now: the process executor is
- * embedded, the other built-in packages are `import()`ed by name and used when they resolve. A later
- * issue replaces this file with the core's manifest-based discovery; nothing else depends on how.
- */
+/** The built-in work types and the package that serves each: named in "install …" hints. */
 export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
   process: '@ubom/executor-process',
   docker: '@ubom/executor-docker',
@@ -21,7 +19,21 @@ export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
   serverless: '@ubom/executor-serverless',
 };
 
-const EMBEDDED: Readonly<Record<string, PluginFactory>> = { '@ubom/executor-process': createProcessPlugin };
+/** The CLI package folder (`dist/..`): its own dependencies, like the embedded process executor, are plugins too. */
+const CLI_PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Where plugins are searched: the project (`cwd`) upward first, so a project's own copy wins, then the
+ * CLI's install folder upward (a global install, or pnpm's `.pnpm/@ubom+cli@…/node_modules`).
+ */
+export function pluginSearchRoots(cwd: string = process.cwd()): string[] {
+  return [cwd, CLI_PACKAGE_DIR];
+}
+
+/** Installed plugin packages with their manifest status; imports no plugin code. */
+export function findPlugins(cwd?: string): Promise<DiscoveredPlugin[]> {
+  return discoverPlugins({ from: pluginSearchRoots(cwd) });
+}
 
 export interface LoadedExecutor {
   packageName: string;
@@ -33,94 +45,115 @@ export interface LoadedExecutor {
 export interface MissingExecutor {
   packageName: string;
   types: string[];
-  /** `not installed`, or why the installed package could not be loaded. */
+  /** `not installed`, why the manifest cannot be used, or why the package failed to load. */
   reason: string;
 }
 
 export interface Executors {
+  /** Imports the plugin serving a work's type the first time a work of that type is validated or run. */
   registry: EnhancedWorkRegistry;
+  /** Every plugin package found (manifests only). */
+  plugins: DiscoveredPlugin[];
+  /** Plugins imported and initialized so far. */
   loaded: LoadedExecutor[];
+  /** Built-in packages not installed, plugins that cannot be used, plugins that failed to load. */
   missing: MissingExecutor[];
+  /** Loads and registers the executor of `type` now (no-op when none serves it: the registry then explains). */
+  load(type: string): Promise<void>;
+  /** Loads every usable plugin; failures are recorded in `missing`, never thrown. */
+  loadAll(): Promise<void>;
   /** Shuts every loaded plugin down; bounded, never throws. */
   shutdown(): Promise<void>;
 }
 
-const typesOf = (packageName: string): string[] =>
-  Object.entries(BUILTIN_EXECUTORS)
-    .filter(([, name]) => name === packageName)
-    .map(([type]) => type);
+const NAMING = 'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name>';
 
-/** Explains a type nobody executes: the package to install, or the closest known type. */
-function missingHint(type: string): string | undefined {
+/** Explains a type nobody executes: why an installed plugin cannot serve it, the package to install, or a close type. */
+function missingHint(type: string, plugins: readonly DiscoveredPlugin[], served: Iterable<string>): string {
+  const blocked = plugins.find((p) => p.status !== 'available' && p.workTypes.includes(type));
+  if (blocked)
+    return `${blocked.packageName} serves it but cannot be used: ${blocked.reason ?? blocked.status}`;
   const packageName = BUILTIN_EXECUTORS[type];
   if (packageName) return `install ${packageName}`;
-  const close = suggest(type, Object.keys(BUILTIN_EXECUTORS));
+  const known = [...new Set([...Object.keys(BUILTIN_EXECUTORS), ...served])];
+  const close = suggest(type, known);
   if (close) return `did you mean "${close}"?`;
-  return `known types: ${Object.keys(BUILTIN_EXECUTORS).join(', ')}`;
+  return `known types: ${known.join(', ')}; ${NAMING}`;
 }
 
-const isNotFound = (error: unknown, packageName: string): boolean => {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    String((error as Error).message).includes(packageName)
-  );
-};
-
-async function factoryFor(packageName: string): Promise<PluginFactory> {
-  const embedded = EMBEDDED[packageName];
-  if (embedded) return embedded;
-  const mod = (await import(packageName)) as { createPlugin?: unknown; default?: { createPlugin?: unknown } };
-  const create = mod.createPlugin ?? mod.default?.createPlugin;
-  if (typeof create !== 'function') throw new TypeError(`${packageName} does not export createPlugin()`);
-  return create as PluginFactory;
-}
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * Loads the executors for `types` (all built-in ones when omitted) and registers them. A package that
- * is not installed is listed in `missing`; one that is installed but broken is listed with its error.
+ * Discovers the installed plugins (reading manifests only) and returns a registry that imports, creates
+ * and initializes a plugin only when a work of one of its types is validated or run.
  */
-export async function loadExecutors(types?: readonly string[]): Promise<Executors> {
-  const registry = new EnhancedWorkRegistry({ missingExecutorHint: missingHint });
+export async function openExecutors(options: { cwd?: string } = {}): Promise<Executors> {
+  const plugins = await findPlugins(options.cwd);
+  const serving = new Map<string, DiscoveredPlugin>();
+  for (const p of plugins) if (p.status === 'available') for (const t of p.workTypes) serving.set(t, p);
+
   const loader = new DefaultPluginLoader();
   const loaded: LoadedExecutor[] = [];
   const missing: MissingExecutor[] = [];
-  const wanted = types ?? Object.keys(BUILTIN_EXECUTORS);
-  const packages = [...new Set(wanted.map((t) => BUILTIN_EXECUTORS[t]).filter((p) => p !== undefined))];
-
-  for (const packageName of packages) {
-    try {
-      loader.registerPlugin(packageName, await factoryFor(packageName));
-      const plugin = await loader.initializePlugin(packageName, {});
-      const served = plugin.getSupportedTypes();
-      for (const type of served) registry.registerExecutor(type, plugin);
-      loaded.push({ packageName, types: served, info: plugin.getPluginInfo(), plugin });
-    } catch (error) {
-      if (isNotFound(error, packageName)) {
-        missing.push({ packageName, types: typesOf(packageName), reason: 'not installed' });
-        continue;
-      }
-      const failure = error instanceof PluginError ? error : new PluginError(packageName, 'load', error);
-      missing.push({ packageName, types: typesOf(packageName), reason: failure.message });
-      if (types) {
-        await loader.shutdownAll({ timeoutMs: 5000 });
-        throw failure;
-      }
-    }
+  for (const [type, packageName] of Object.entries(BUILTIN_EXECUTORS)) {
+    if (!plugins.some((p) => p.packageName === packageName))
+      missing.push({ packageName, types: [type], reason: 'not installed' });
   }
+  for (const p of plugins) {
+    if (p.status !== 'available')
+      missing.push({ packageName: p.packageName, types: p.workTypes, reason: p.reason ?? p.status });
+  }
+
+  const instances = new Map<string, Promise<ExternalWorkPlugin>>();
+  const instance = (p: DiscoveredPlugin): Promise<ExternalWorkPlugin> => {
+    let pending = instances.get(p.packageName);
+    if (!pending) {
+      pending = (async () => {
+        loader.registerPlugin(p.packageName, () => loadDiscoveredPlugin(p));
+        const plugin = await loader.initializePlugin(p.packageName, {});
+        loaded.push({
+          packageName: p.packageName,
+          types: plugin.getSupportedTypes(),
+          info: plugin.getPluginInfo(),
+          plugin,
+        });
+        return plugin;
+      })();
+      pending.catch((error: unknown) => {
+        const failure = error instanceof PluginError ? error : new PluginError(p.packageName, 'load', error);
+        missing.push({ packageName: p.packageName, types: p.workTypes, reason: reasonOf(failure) });
+      });
+      instances.set(p.packageName, pending);
+    }
+    return pending;
+  };
+
+  const registry = new EnhancedWorkRegistry({
+    missingExecutorHint: (type) => missingHint(type, plugins, serving.keys()),
+    resolveExecutor: async (type) => {
+      const p = serving.get(type);
+      return p ? instance(p) : undefined;
+    },
+  });
+  const load = async (type: string): Promise<void> => {
+    const p = serving.get(type);
+    if (!p || registry.hasExecutor(type)) return;
+    const plugin = await instance(p);
+    if (!registry.hasExecutor(type)) registry.registerExecutor(type, plugin);
+  };
+
   return {
     registry,
+    plugins,
     loaded,
     missing,
+    load,
+    loadAll: async () => {
+      await Promise.all([...serving.keys()].map((type) => load(type).catch(() => undefined)));
+    },
     shutdown: async () => {
+      await Promise.allSettled(instances.values());
       await loader.shutdownAll({ timeoutMs: 5000 });
     },
   };
-}
-
-/** The executors needed for a parsed (not yet validated) work: its own type's, or just the embedded one. */
-export function loadExecutorsForWork(work: unknown): Promise<Executors> {
-  const type = (work as { type?: unknown } | null)?.type;
-  const wanted = typeof type === 'string' && BUILTIN_EXECUTORS[type] ? type : 'process';
-  return loadExecutors([wanted]);
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
+import { pluginsHealthCommand, pluginsListCommand } from './commands/plugins';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { typesCommand } from './commands/types';
@@ -12,6 +13,8 @@ export interface MainOptions extends Partial<Io> {
   signal?: AbortSignal;
   /** Let `ubom run` trap SIGINT/SIGTERM itself (the bin does; embedders usually do not). */
   handleSignals?: boolean;
+  /** The project folder plugins are searched from (then the CLI's own folder). Default `process.cwd()`. */
+  cwd?: string;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return {
       io,
       debug: globals.debug === true,
+      cwd: options.cwd ?? process.cwd(),
       handleSignals: options.handleSignals === true,
       signal: options.signal,
     };
@@ -82,6 +86,33 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
       code = await typesCommand(flags, ctx());
+    });
+
+  const plugins = program
+    .command('plugins')
+    .description('the installed executor plugins: list them, check their health');
+
+  plugins
+    .command('list')
+    .description(
+      'installed plugins from their package.json manifests (name, version, types, status, reason); imports none',
+    )
+    .option('--json', 'print the list as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      code = await pluginsListCommand(flags, ctx());
+    });
+
+  plugins
+    .command('health')
+    .description('import, initialize and health-check every usable plugin; exit 1 if any is not healthy')
+    .option('--json', 'print the results as JSON')
+    .option(
+      '--timeout <duration>',
+      'bound for each step of each plugin (load, initialize, health check)',
+      '10s',
+    )
+    .action(async (flags: { json?: boolean; timeout?: string }) => {
+      code = await pluginsHealthCommand(flags, ctx());
     });
 
   try {

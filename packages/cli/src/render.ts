@@ -185,3 +185,16 @@ export function formatIssues(
   const head = `${p.red('[ubom]')} ${label}: invalid work, ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
   return `${[head, ...issues.map((i) => `  - ${p.bold(i.path)}: ${i.message}`)].join('\n')}\n`;
 }
+
+/** Rows as aligned columns (two spaces apart), trailing spaces trimmed. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -10,7 +10,7 @@ import { cleanEnv, type Finished } from './helpers';
  * The CLI finds executors that are installed next to it. This lays out a node_modules folder the way
  * `npm i @ubom/cli @ubom/executor-docker` would (the CLI's real dist, the real core and process
  * executor) plus a small stand-in `@ubom/executor-docker` package written with the real BasePlugin,
- * and one broken executor package.
+ * and one broken executor package. Each has the `ubom` manifest discovery reads.
  */
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
 let root = '';
@@ -54,11 +54,17 @@ beforeAll(() => {
   link('@ubom/core', join(cliDir, 'node_modules', '@ubom', 'core'));
   link('@ubom/executor-process', join(cliDir, 'node_modules', '@ubom', 'executor-process'));
   link('commander', join(cliDir, 'node_modules', 'commander'));
-  const manifest = (name: string) =>
-    JSON.stringify({ name, version: '9.8.7', type: 'module', exports: './index.js' });
-  pkg('@ubom/executor-docker', { 'package.json': manifest('@ubom/executor-docker'), 'index.js': STAND_IN });
+  const manifest = (name: string, type: string) =>
+    JSON.stringify({
+      name,
+      version: '9.8.7',
+      type: 'module',
+      exports: './index.js',
+      ubom: { apiVersion: 1, workTypes: [type], entry: './index.js' },
+    });
+  pkg('@ubom/executor-docker', { 'package.json': manifest('@ubom/executor-docker', 'docker'), 'index.js': STAND_IN });
   pkg('@ubom/executor-grpc', {
-    'package.json': manifest('@ubom/executor-grpc'),
+    'package.json': manifest('@ubom/executor-grpc', 'grpc'),
     'index.js': 'export const nothing = 1;\n',
   });
   cli = join(installed, 'dist', 'cli.js');

@@ -29,11 +29,12 @@ describe('ubom schema', () => {
     expect(stderr).toBe('[ubom] no executor for type "grpc" — install @ubom/executor-grpc\n');
   });
 
-  it('exits 2 for an unknown type, listing the known ones', async () => {
+  it('exits 2 for an unknown type, listing the known ones and the plugin naming convention', async () => {
     const { code, stderr } = await ubom(['schema', 'quantum']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless\n',
+      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless; ' +
+        'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name>\n',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { AbortError, parseDuration, ValidationError, type Work, type WorkResult } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT, InputError } from '../errors';
-import { loadExecutorsForWork } from '../executors';
+import { openExecutors } from '../executors';
 import { readWork } from '../read-work';
 import { formatIssues, formatSummary, LiveView, paletteFor, titleOf } from '../render';
 
@@ -63,7 +63,7 @@ export async function runCommand(file: string, flags: RunFlags, ctx: CommandCont
   let view: LiveView | undefined;
   const trap = ctx.handleSignals ? trapSignals(controller, () => view) : undefined;
 
-  const executors = await loadExecutorsForWork(work);
+  const executors = await openExecutors({ cwd: ctx.cwd });
   try {
     const errPalette = paletteFor(io.stderr, io.env);
     view = new LiveView(io.stderr, errPalette, titleOf(work), { logs: !flags.quiet, status: !flags.quiet });

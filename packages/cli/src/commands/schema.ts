@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { loadExecutors } from '../executors';
+import { openExecutors } from '../executors';
 
 export interface SchemaFlags {
   full?: boolean;
@@ -8,8 +8,9 @@ export interface SchemaFlags {
 
 /** Prints the JSON Schema of a type's `executor_config` (`--full`: the whole WorkSchema). */
 export async function schemaCommand(type: string, flags: SchemaFlags, ctx: CommandContext): Promise<number> {
-  const executors = await loadExecutors([type]);
+  const executors = await openExecutors({ cwd: ctx.cwd });
   try {
+    await executors.load(type);
     const schema = executors.registry.getSchema(type);
     ctx.io.stdout.write(`${JSON.stringify(flags.full ? schema : schema.config, null, 2)}\n`);
     return EXIT.ok;

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { loadExecutors } from '../executors';
-import { paletteFor } from '../render';
+import { BUILTIN_EXECUTORS, openExecutors } from '../executors';
+import { paletteFor, table } from '../render';
 
 export interface TypesFlags {
   json?: boolean;
@@ -15,23 +15,19 @@ interface Row {
   description: string;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+const BUILTIN_ORDER = Object.keys(BUILTIN_EXECUTORS);
+/** Built-in types first, in their usual order, then the others alphabetically. */
+const order = (type: string): number => {
+  const i = BUILTIN_ORDER.indexOf(type);
+  return i === -1 ? BUILTIN_ORDER.length : i;
+};
 
 /** The work types this CLI can run, with the executor (name and version) behind each. */
 export async function typesCommand(flags: TypesFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const executors = await loadExecutors();
+  const executors = await openExecutors({ cwd: ctx.cwd });
   try {
+    await executors.loadAll();
     const rows: Row[] = executors.loaded.flatMap((e) =>
       e.types.map((type) => ({
         type,
@@ -41,6 +37,7 @@ export async function typesCommand(flags: TypesFlags, ctx: CommandContext): Prom
         description: e.info.description ?? e.plugin.getMetadata().description,
       })),
     );
+    rows.sort((a, b) => order(a.type) - order(b.type) || a.type.localeCompare(b.type));
     if (flags.json) {
       io.stdout.write(`${JSON.stringify({ types: rows, missing: executors.missing }, null, 2)}\n`);
       return EXIT.ok;

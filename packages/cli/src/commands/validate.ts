@@ -1,7 +1,7 @@
 import { ValidationError, type Work } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { loadExecutorsForWork } from '../executors';
+import { openExecutors } from '../executors';
 import { readWork } from '../read-work';
 import { formatIssues, paletteFor } from '../render';
 
@@ -9,7 +9,7 @@ import { formatIssues, paletteFor } from '../render';
 export async function validateCommand(file: string, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { work, label } = await readWork({ path: file, stdin: io.stdin });
-  const executors = await loadExecutorsForWork(work);
+  const executors = await openExecutors({ cwd: ctx.cwd });
   try {
     await executors.registry.validateWork(work as Work);
   } catch (error) {
