@@ -32,6 +32,7 @@ const serviceAccountKey = JSON.stringify({
 let tokenHost: GoogleTokenHost;
 let api: FunctionsApi;
 let echo: ServedFunction;
+let slow: ServedFunction;
 let executor: ServerlessExecutor;
 let registry: EnhancedWorkRegistry;
 const savedEnv = { ...process.env };
@@ -47,6 +48,7 @@ beforeAll(async () => {
   process.env.NO_PROXY = '127.0.0.1,localhost';
   process.env.METADATA_SERVER_DETECTION = 'none';
   echo = await serveFunction('echo');
+  slow = await serveFunction('slow');
   api = await startFunctionsApi({
     functions: { [NAME]: { url: echo.url, state: 'ACTIVE', serviceConfig: { uri: echo.url } } },
   });
@@ -57,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await executor.shutdown();
-  await Promise.all([tokenHost.close(), api.close(), echo.close()]);
+  await Promise.all([tokenHost.close(), api.close(), echo.close(), slow.close()]);
   process.env = savedEnv;
 });
 
@@ -138,6 +140,31 @@ describe('gcp: service-account key credentials', () => {
     if (!outcome.ok) {
       expect((outcome.error as Error).message).toMatch(/cannot get an ID token .*invalid_grant/);
       expectNoSecret((outcome.error as Error).message, other, 'the error');
+    }
+  });
+
+  it('the key appears nowhere when the function is not found, times out or is cancelled', async () => {
+    const texts: string[] = [];
+    const record = async (w: Work, signal?: AbortSignal) => {
+      const outcome = await settle(executor.execute(w, {}, signal ? { signal } : {}));
+      texts.push(
+        outcome.ok
+          ? JSON.stringify(outcome.value)
+          : `${(outcome.error as Error).message} ${(outcome.error as Error).stack}`,
+      );
+      return outcome;
+    };
+    const missing = await record(
+      work({ function: 'projects/ubom-test/locations/us-central1/functions/nope', api_endpoint: api.url }),
+    );
+    expect(missing.ok).toBe(false);
+    const timedOut = await record(work({ endpoint: slow.url, timeout: '300ms' }));
+    expect(timedOut.ok && !timedOut.value.success).toBe(true);
+    const cancelled = await record(work({ endpoint: slow.url }), AbortSignal.timeout(200));
+    expect(cancelled.ok).toBe(false);
+    for (const text of texts) {
+      expectNoSecret(text, serviceAccountKey, 'the outcome');
+      expectNoSecret(text, privateKey, 'the outcome');
     }
   });
 });
