@@ -50,7 +50,7 @@ export function invoke(p: CallParams): RunningCall {
     let aborted = false;
     let call: Surface;
     /** A readable stream may still hold messages when the status arrives: finish once it has ended. */
-    let drained: Promise<void> = Promise.resolve();
+    let drained: Promise<void> | undefined;
 
     if (!method.requestStream && !method.responseStream) {
       call = client.makeUnaryRequest(
@@ -122,7 +122,8 @@ export function invoke(p: CallParams): RunningCall {
         trailers: status.metadata,
         aborted,
       };
-      drained.then(() => resolve(outcome));
+      if (drained) drained.then(() => resolve(outcome));
+      else resolve(outcome);
     });
     if (signal) {
       if (signal.aborted) onAbort();

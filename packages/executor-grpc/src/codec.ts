@@ -41,11 +41,15 @@ const OUTPUT: IConversionOptions = {
 };
 
 interface TypePlan {
+  /** The type itself is a well-known type (its `fullName` is a getter that builds a string). */
+  wellKnown: boolean;
   /** Field by proto name and by lowerCamelCase JSON name. */
   byKey: Map<string, Field>;
   names: string[];
   /** Whether a well-known type is reachable (then the output needs a second pass). */
   hasWellKnown: boolean;
+  /** Fields whose type is well-known or reaches one: the only ones the second pass visits. */
+  wellKnownFields: Field[];
 }
 
 const plans = new WeakMap<Type, TypePlan>();
@@ -59,9 +63,25 @@ function planOf(type: Type): TypePlan {
     byKey.set(field.name, field);
     if (field.jsonName && !byKey.has(field.jsonName)) byKey.set(field.jsonName, field);
   }
-  plan = { byKey, names: type.fieldsArray.map((f) => f.name), hasWellKnown: false };
+  plan = {
+    wellKnown: isWellKnown(type),
+    byKey,
+    names: type.fieldsArray.map((f) => f.name),
+    hasWellKnown: false,
+    wellKnownFields: [],
+  };
   plans.set(type, plan);
   plan.hasWellKnown = reachesWellKnown(type, new Set());
+  if (plan.hasWellKnown) {
+    plan.wellKnownFields = type.fieldsArray.filter((field) => {
+      const t = field.resolvedType;
+      return (
+        Boolean(t) &&
+        !(t instanceof Enum) &&
+        (isWellKnown(t as Type) || reachesWellKnown(t as Type, new Set()))
+      );
+    });
+  }
   return plan;
 }
 
@@ -132,6 +152,34 @@ function scalar(type: string, value: unknown): Converted {
   }
 }
 
+const INT32_TYPES = new Set(['int32', 'sint32', 'sfixed32']);
+
+/** The common, valid cases without allocating; `undefined` sends the value to the full check. */
+function fastScalar(type: string, value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (type === 'string') return value;
+      // up to 15 digits always fits any 64-bit integer type (a sign only the signed ones)
+      if (
+        LONG.has(type) &&
+        value.length <= 15 &&
+        /^-?[0-9]+$/.test(value) &&
+        (value[0] !== '-' || type[0] === 's' || type === 'int64')
+      )
+        return value;
+      return undefined;
+    case 'boolean':
+      return type === 'bool' ? value : undefined;
+    case 'number':
+      if (type === 'double') return value;
+      if (INT32_TYPES.has(type) && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)
+        return value;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 function enumValue(type: Enum, value: unknown): Converted {
   if (typeof value === 'string') {
     if (type.values[value] !== undefined) return { value };
@@ -143,124 +191,105 @@ function enumValue(type: Enum, value: unknown): Converted {
   return { error: `must be an enum name of ${type.fullName.slice(1)}, got ${show(value)}` };
 }
 
+/** Where a value sits in the request; turned into a JSON path only when there is a problem to report. */
+type Loc = string | { readonly up: Loc; readonly key: string | number };
+const locText = (loc: Loc): string => (typeof loc === 'string' ? loc : joinPath(locText(loc.up), [loc.key]));
+
 class Walker {
   readonly issues: ValidationIssue[] = [];
 
-  message(type: Type, value: unknown, path: string, depth: number): unknown {
-    if (isWellKnown(type)) {
+  #issue(at: Loc, message: string): undefined {
+    this.issues.push({ path: locText(at), message });
+    return undefined;
+  }
+
+  message(type: Type, value: unknown, at: Loc, depth: number): unknown {
+    const plan = planOf(type);
+    if (plan.wellKnown) {
       try {
         return protojson.fromJson(type, value);
       } catch (error) {
         const reason = (error as Error).message.replace(/^\.?[\w.]+: /, '');
-        this.issues.push({
-          path,
-          message: `must be a ${type.fullName.slice(1)} in ProtoJSON form (${reason})`,
-        });
-        return undefined;
+        return this.#issue(at, `must be a ${type.fullName.slice(1)} in ProtoJSON form (${reason})`);
       }
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.issues.push({
-        path,
-        message: `must be an object (${type.fullName.slice(1)}), got ${show(value)}`,
-      });
-      return undefined;
-    }
-    if (depth > 64) {
-      this.issues.push({ path, message: 'is nested too deeply' });
-      return undefined;
-    }
-    const plan = planOf(type);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return this.#issue(at, `must be an object (${type.fullName.slice(1)}), got ${show(value)}`);
+    if (depth > 64) return this.#issue(at, 'is nested too deeply');
     const out: Record<string, unknown> = {};
-    const oneofs = new Map<string, string>();
-    for (const [key, raw] of Object.entries(value)) {
-      const at = joinPath(path, [key]);
+    let oneofs: Map<string, string> | undefined;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const raw = (value as Record<string, unknown>)[key];
       const field = plan.byKey.get(key);
       if (!field) {
         const hint = suggest(key, plan.names);
-        this.issues.push({
-          path: at,
-          message: hint
+        this.#issue(
+          { up: at, key },
+          hint
             ? `unknown field of ${type.fullName.slice(1)} — did you mean "${hint}"?`
             : `unknown field of ${type.fullName.slice(1)} (fields: ${plan.names.join(', ') || 'none'})`,
-        });
+        );
         continue;
       }
-      if (raw === null && !(field.resolvedType && field.resolvedType.fullName === '.google.protobuf.Value'))
-        continue;
+      if (raw === null && field.resolvedType?.fullName !== '.google.protobuf.Value') continue;
       if (field.name in out) {
-        this.issues.push({
-          path: at,
-          message: `sets ${field.name} twice (as ${field.name} and ${field.jsonName})`,
-        });
+        this.#issue({ up: at, key }, `sets ${field.name} twice (as ${field.name} and ${field.jsonName})`);
         continue;
       }
       if (field.partOf) {
+        oneofs ??= new Map();
         const other = oneofs.get(field.partOf.name);
         if (other !== undefined) {
-          this.issues.push({
-            path: at,
-            message: `cannot be set with ${other}: both are in oneof ${field.partOf.name}`,
-          });
+          this.#issue({ up: at, key }, `cannot be set with ${other}: both are in oneof ${field.partOf.name}`);
           continue;
         }
         oneofs.set(field.partOf.name, field.name);
       }
-      const converted = this.field(field, raw, at, depth);
+      const converted = this.field(field, raw, { up: at, key }, depth);
       if (converted !== undefined) out[field.name] = converted;
     }
     return out;
   }
 
-  field(field: Field, value: unknown, path: string, depth: number): unknown {
+  field(field: Field, value: unknown, at: Loc, depth: number): unknown {
     if (field.map) {
       const keyType = (field as Field & { keyType: string }).keyType;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        this.issues.push({
-          path,
-          message: `must be an object (map<${keyType}, ${field.type}>), got ${show(value)}`,
-        });
-        return undefined;
-      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return this.#issue(at, `must be an object (map<${keyType}, ${field.type}>), got ${show(value)}`);
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
-        const at = joinPath(path, [key]);
-        if (
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        const badKey =
           keyType === 'bool'
             ? key !== 'true' && key !== 'false'
-            : keyType !== 'string' && 'error' in scalar(keyType, key)
-        ) {
-          this.issues.push({ path: at, message: `is not a valid ${keyType} map key` });
-          continue;
-        }
-        out[key] = this.single(field, item, at, depth);
+            : keyType !== 'string' && 'error' in scalar(keyType, key);
+        if (badKey) this.#issue({ up: at, key }, `is not a valid ${keyType} map key`);
+        else out[key] = this.single(field, (value as Record<string, unknown>)[key], { up: at, key }, depth);
       }
       return out;
     }
     if (field.repeated) {
-      if (!Array.isArray(value)) {
-        this.issues.push({ path, message: `must be an array (repeated ${field.type}), got ${show(value)}` });
-        return undefined;
-      }
-      return value.map((item, i) => this.single(field, item, `${path}[${i}]`, depth));
+      if (!Array.isArray(value))
+        return this.#issue(at, `must be an array (repeated ${field.type}), got ${show(value)}`);
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = this.single(field, value[i], { up: at, key: i }, depth);
+      return out;
     }
-    return this.single(field, value, path, depth);
+    return this.single(field, value, at, depth);
   }
 
-  single(field: Field, value: unknown, path: string, depth: number): unknown {
+  single(field: Field, value: unknown, at: Loc, depth: number): unknown {
     const resolved = field.resolvedType;
     if (resolved instanceof Enum) {
       const converted = enumValue(resolved, value);
-      if ('error' in converted) this.issues.push({ path, message: converted.error });
-      return 'value' in converted ? converted.value : undefined;
+      return 'error' in converted ? this.#issue(at, converted.error) : converted.value;
     }
-    if (resolved) return this.message(resolved as Type, value, path, depth + 1);
+    if (resolved) return this.message(resolved as Type, value, at, depth + 1);
+    const fast = fastScalar(field.type, value);
+    if (fast !== undefined) return fast;
     const converted = scalar(field.type, value);
-    if ('error' in converted) {
-      this.issues.push({ path, message: converted.error });
-      return undefined;
-    }
-    return converted.value;
+    return 'error' in converted ? this.#issue(at, converted.error) : converted.value;
   }
 }
 
@@ -303,12 +332,9 @@ function wellKnownJson(type: Type, value: unknown): unknown {
 function fixWellKnown(type: Type, message: Message, out: Record<string, unknown>, depth: number): void {
   if (depth > 64) return;
   const source = message as unknown as Record<string, unknown>;
-  for (const field of type.fieldsArray) {
-    const t = field.resolvedType;
-    if (!t || t instanceof Enum) continue;
-    const sub = t as Type;
-    const known = isWellKnown(sub);
-    if (!known && !planOf(sub).hasWellKnown) continue;
+  for (const field of planOf(type).wellKnownFields) {
+    const sub = field.resolvedType as Type;
+    const known = planOf(sub).wellKnown;
     const value = source[field.name];
     const each = (item: unknown, target: unknown): unknown => {
       if (known) return wellKnownJson(sub, item);

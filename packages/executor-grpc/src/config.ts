@@ -137,31 +137,6 @@ export const grpcConfigSchema = z
       .meta({ description: 'Describe the service with a FileDescriptorSet file (protoc -o / buf build -o).' })
       .optional(),
   })
-  .superRefine((config, ctx) => {
-    const tls = config.tls;
-    if (tls && tls.client_cert !== undefined && tls.client_key === undefined)
-      ctx.addIssue({ code: 'custom', path: ['tls', 'client_key'], message: 'is required with client_cert' });
-    if (tls && tls.client_key !== undefined && tls.client_cert === undefined)
-      ctx.addIssue({ code: 'custom', path: ['tls', 'client_cert'], message: 'is required with client_key' });
-    if (tls && tls.enabled === false) {
-      for (const key of ['ca_cert', 'client_cert', 'client_key', 'server_name'] as const) {
-        if (tls[key] !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['tls', key],
-            message: 'has no effect when tls.enabled is false',
-          });
-      }
-    }
-    if (config.proto_files && config.descriptor_set !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['descriptor_set'],
-        message: 'give either proto_files or descriptor_set, not both',
-      });
-    if (config.include_dirs && !config.proto_files)
-      ctx.addIssue({ code: 'custom', path: ['include_dirs'], message: 'is only used with proto_files' });
-  })
   .meta({
     examples: [
       {
@@ -209,12 +184,40 @@ export function joinPath(base: string, segments: readonly PropertyKey[]): string
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The rules a JSON Schema cannot express, checked on the raw input so they show with the schema's issues. */
+function crossFieldIssues(raw: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!isObject(raw)) return issues;
+  const at = (path: string, message: string) => issues.push({ path: `executor_config.${path}`, message });
+  const tls = raw.tls;
+  if (isObject(tls)) {
+    if (tls.client_cert !== undefined && tls.client_key === undefined)
+      at('tls.client_key', 'is required with client_cert');
+    if (tls.client_key !== undefined && tls.client_cert === undefined)
+      at('tls.client_cert', 'is required with client_key');
+    if (tls.enabled === false) {
+      for (const key of ['ca_cert', 'client_cert', 'client_key', 'server_name']) {
+        if (tls[key] !== undefined) at(`tls.${key}`, 'has no effect when tls.enabled is false');
+      }
+    }
+  }
+  if (raw.proto_files !== undefined && raw.descriptor_set !== undefined)
+    at('descriptor_set', 'give either proto_files or descriptor_set, not both');
+  if (raw.include_dirs !== undefined && raw.proto_files === undefined)
+    at('include_dirs', 'is only used with proto_files');
+  return issues;
+}
+
 /** Parses `executor_config` (defaults applied); every problem becomes one issue with its JSON path. */
 export function parseConfig(raw: unknown): GrpcConfig {
   const parsed = grpcConfigSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  const cross = crossFieldIssues(raw);
+  if (parsed.success && cross.length === 0) return parsed.data;
   const issues: ValidationIssue[] = [];
-  for (const issue of parsed.error.issues) {
+  for (const issue of parsed.error?.issues ?? []) {
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(issue.path);
       for (const key of issue.keys) {
@@ -230,6 +233,7 @@ export function parseConfig(raw: unknown): GrpcConfig {
       issues.push({ path: joinPath('executor_config', issue.path), message: issue.message });
     }
   }
+  issues.push(...cross);
   throw new ValidationError(issues, SCOPE);
 }
 
