@@ -1,0 +1,51 @@
+import type { Logger } from '@ubom/core';
+import { redact } from '../shared/connection';
+import type { WorkWorkerOptions } from '../worker/options';
+import { WorkWorker } from '../worker/worker';
+import { type ConnectionFlags, connectionOf, durationMs, positiveInt } from './flags';
+import { EXIT, type Resolved } from './io';
+
+export interface WorkerFlags extends ConnectionFlags {
+  concurrency?: string;
+  grace?: string;
+}
+
+/** One line per event on stderr: `[ubom] [worker] message key=value …`. */
+function lineLogger(stderr: Resolved['io']['stderr']): Logger {
+  const write = (message: string, fields?: Record<string, unknown>): void => {
+    const extra = Object.entries(fields ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join('');
+    stderr.write(`[ubom] [worker] ${message}${extra}\n`);
+  };
+  return { debug: () => {}, info: write, warn: write, error: write };
+}
+
+/** `ubom worker`: runs works from a queue until SIGTERM / SIGINT, then drains and exits 0. */
+export async function workerCommand(flags: WorkerFlags, r: Resolved): Promise<void> {
+  const conn = connectionOf(flags, r.io);
+  const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? 1;
+  const graceMs = durationMs(flags.grace, '--grace') ?? 30_000;
+  const logger = lineLogger(r.io.stderr);
+  const options: WorkWorkerOptions = { ...conn, concurrency, graceMs, logger };
+  if (r.loadExecutors) {
+    const executors = await r.loadExecutors();
+    options.registry = executors.registry;
+    options.loader = { shutdownAll: () => executors.shutdown() };
+  }
+  const worker = new WorkWorker(options);
+  const closed = new Promise<void>((resolve) => {
+    if (r.handleSignals) worker.handleSignals(() => resolve());
+  });
+  await worker.start();
+  logger.info('ready', {
+    queue: worker.name,
+    redis: redact(conn.connection),
+    concurrency,
+    sealed: conn.secretKey ? 'yes' : 'no',
+  });
+  await closed;
+  logger.info('stopped', { queue: worker.name });
+  r.setExitCode(EXIT.ok);
+}

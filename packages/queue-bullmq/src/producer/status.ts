@@ -1,0 +1,28 @@
+import type { QueueContext } from './context';
+
+export interface QueueStatus {
+  name: string;
+  paused: boolean;
+  /** Workers connected to the queue now (from Redis CLIENT LIST). */
+  workers: number;
+  counts: {
+    waiting: number;
+    prioritized: number;
+    delayed: number;
+    active: number;
+    completed: number;
+    failed: number;
+  };
+}
+
+const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+
+export async function queueStatus(ctx: QueueContext): Promise<QueueStatus> {
+  const [raw, paused, workers] = await Promise.all([
+    ctx.queue.getJobCounts(...STATES),
+    ctx.queue.isPaused(),
+    ctx.queue.getWorkersCount(),
+  ]);
+  const counts = Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0])) as QueueStatus['counts'];
+  return { name: ctx.name, paused, workers, counts };
+}

@@ -1,0 +1,74 @@
+import {
+  DefaultPluginLoader,
+  type DiscoverOptions,
+  EnhancedWorkRegistry,
+  type Logger,
+  type WorkType,
+} from '@ubom/core';
+import type { PluginShutdown } from './options';
+
+/** The executors a worker runs works with, and how to shut them down. */
+export interface WorkerExecutors {
+  registry: EnhancedWorkRegistry;
+  /** Makes sure the executor of `type` is registered (loads it on first use); throws its `PluginError`. */
+  ensure(type: WorkType): Promise<void>;
+  /** Shuts every plugin down within `timeoutMs` (bounded whatever the plugins do); never throws. */
+  shutdown(options: { timeoutMs: number }): Promise<void>;
+}
+
+/**
+ * Executors found by discovery (installed `@ubom/executor-*` / `ubom-plugin-*` packages, read by
+ * manifest): nothing is imported until a work of a type arrives, then the plugin serving it is
+ * created, initialized and registered once.
+ */
+export async function discoverExecutors(
+  options: DiscoverOptions & { logger?: Logger } = {},
+): Promise<WorkerExecutors> {
+  const loader = new DefaultPluginLoader(options.logger);
+  const found = await loader.discover(options.from ? { from: options.from } : {});
+  const byType = new Map<string, string>();
+  for (const plugin of found)
+    if (plugin.status === 'available')
+      for (const type of plugin.workTypes) byType.set(type, plugin.packageName);
+  const served = [...byType.keys()];
+  const registry = new EnhancedWorkRegistry({
+    missingExecutorHint: () =>
+      served.length === 0
+        ? 'no executor package is installed next to this worker (e.g. @ubom/executor-process)'
+        : `this worker serves: ${served.join(', ')}`,
+  });
+  const loading = new Map<string, Promise<void>>();
+  const load = async (name: string): Promise<void> => {
+    const plugin = await loader.initializePlugin(name, {});
+    for (const type of plugin.getSupportedTypes())
+      if (!registry.hasExecutor(type)) registry.registerExecutor(type, plugin);
+  };
+  return {
+    registry,
+    ensure: async (type) => {
+      const name = byType.get(type);
+      if (name === undefined || registry.hasExecutor(type)) return;
+      let pending = loading.get(name);
+      if (!pending) {
+        // A plugin that fails to load is tried again by the next work of its type.
+        pending = load(name).finally(() => loading.delete(name));
+        loading.set(name, pending);
+      }
+      await pending;
+    },
+    shutdown: async ({ timeoutMs }) => {
+      await loader.shutdownAll({ timeoutMs });
+    },
+  };
+}
+
+/** Wraps a registry you built; `loader` (when given) is shut down with the worker. */
+export function givenExecutors(registry: EnhancedWorkRegistry, loader?: PluginShutdown): WorkerExecutors {
+  return {
+    registry,
+    ensure: async () => {},
+    shutdown: async ({ timeoutMs }) => {
+      await loader?.shutdownAll({ timeoutMs });
+    },
+  };
+}

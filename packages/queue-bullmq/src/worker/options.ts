@@ -1,0 +1,39 @@
+import type { EnhancedWorkRegistry, Logger } from '@ubom/core';
+import type { RedisConnection } from '../shared/connection';
+import type { SecretKey } from '../shared/sealing';
+
+export interface WorkWorkerOptions {
+  /** The queue to take works from (no `:`). */
+  name: string;
+  /** Redis URL, ioredis options, or an ioredis client (left open). Default `redis://127.0.0.1:6379`. */
+  connection?: RedisConnection;
+  /** Redis key prefix shared with the producers. Default `bull`. */
+  prefix?: string;
+  /** The executors. Default: installed plugins, discovered by manifest and loaded on first use. */
+  registry?: EnhancedWorkRegistry;
+  /** Shut down with the worker (`shutdownAll`), e.g. the `DefaultPluginLoader` you built `registry` from. */
+  loader?: PluginShutdown;
+  /** Folders discovery searches from when no `registry` is given. Default: the current directory. */
+  discoverFrom?: string[];
+  /** Works run at once by this worker. Default 1. */
+  concurrency?: number;
+  /** Key(s) that decrypt sealed configs; the first must be the producers' `secretKey`. */
+  secretKey?: SecretKey | readonly SecretKey[];
+  /** On close / SIGTERM, how long running works may take to finish before they are handed back. Default 30 s. */
+  graceMs?: number;
+  /** Bound of the plugins' `shutdownAll` after the works are done. Default 10 s. */
+  shutdownTimeoutMs?: number;
+  /** How long a job's lock lasts without renewal; a dead worker's job is recovered after it. Default 30 s. */
+  lockDuration?: number;
+  /** How often this worker looks for stalled jobs (of dead workers). Default 30 s. */
+  stalledInterval?: number;
+  /** How many times a job may stall before it is failed instead of recovered. Default 1. */
+  maxStalledCount?: number;
+  /** Receives the worker's own events (job started / done / handed back, Redis errors). */
+  logger?: Logger;
+}
+
+/** What the worker needs of a plugin loader: `DefaultPluginLoader` fits. */
+export interface PluginShutdown {
+  shutdownAll(options?: { timeoutMs?: number }): Promise<unknown>;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    // Real Redis, real worker processes: generous bounds, the tests themselves take seconds.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
