@@ -481,6 +481,26 @@ describe('secret masking at the registry boundary', () => {
     expect(result.outputs.echo).toBe(`pin is ${MASK}`);
   });
 
+  it('masks secrets marked in the inputs schema', async () => {
+    const schema: WorkSchema = {
+      type: 'login',
+      version: '1',
+      config: { type: 'object' },
+      inputs: { type: 'object', properties: { password: { type: 'string', writeOnly: true } } },
+    };
+    const registry = setup(
+      async (work) => succeeded({ echo: `logged in with ${String(work.inputs?.password)}` }),
+      schema,
+    );
+    const result = await registry.execute({
+      id: 'l',
+      type: 'login',
+      executor_config: {},
+      inputs: { password: 'input-secret-pw' },
+    });
+    expect(result.outputs.echo).toBe(`logged in with ${MASK}`);
+  });
+
   it('returns the executor result object as is when the registry has no secrets to mask', async () => {
     const noSecrets: WorkSchema = { type: 'plain', version: '1', config: { type: 'object' } };
     const own = succeeded({ a: 1 });

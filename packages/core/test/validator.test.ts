@@ -396,6 +396,40 @@ describe('SchemaValidator', () => {
     });
   });
 
+  it('registers a schema with an $id again: a new version, or after the registry forgot the type', () => {
+    const withId = (version: string): WorkSchema => ({
+      type: 'p',
+      version,
+      config: {
+        $id: 'https://example.com/schemas/p.json',
+        type: 'object',
+        properties: { v: { const: version } },
+      },
+    });
+    const v = validator(withId('1'));
+    v.registerSchema('p', withId('2'));
+    expect(v.check({ id: 'x', type: 'p', executor_config: { v: '2' } })).toEqual([]);
+    const registry = new EnhancedWorkRegistry();
+    registry.registerExecutor('p', new FakeExecutor({ schema: withId('1') }));
+    registry.unregisterExecutor('p');
+    expect(() => registry.registerExecutor('p', new FakeExecutor({ schema: withId('1') }))).not.toThrow();
+  });
+
+  it('hides secrets of the inputs schema in messages too', () => {
+    const v = validator({
+      ...processSchema,
+      inputs: {
+        type: 'object',
+        properties: { otp: { $ref: '#/$defs/otp' } },
+        $defs: { otp: { type: 'string', pattern: '^[0-9]{6}$', writeOnly: true } },
+      },
+    });
+    const error = thrown(() => v.validateWork(processWork({}, { inputs: { otp: 'secret-otp-value' } })));
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'inputs.otp', message: 'must match ^[0-9]{6}$, got a secret value (not shown)' },
+    ]);
+  });
+
   it('replaces the schema of a type when it is registered again', () => {
     const v = validator(dockerSchema);
     const strictImage = z.object({ image: z.string().startsWith('registry.local/') }).strict();

@@ -35,6 +35,8 @@ interface Entry {
   pluginName: string;
   schema: WorkSchema;
   secrets: SecretExtractor | undefined;
+  /** Secrets of `work.inputs`, when the schema has an `inputs` part that marks some. */
+  inputSecrets: SecretExtractor | undefined;
 }
 
 const nameOf = (executor: EnhancedWorkExecutor, type: WorkType): string => {
@@ -73,7 +75,13 @@ export class EnhancedWorkRegistry {
     }
     const schema = guardSync(pluginName, 'getSchema', () => executor.getSchema());
     this.#validator.registerSchema(type, schema);
-    this.#entries.set(type, { executor, pluginName, schema, secrets: compileSecretExtractor(schema.config) });
+    this.#entries.set(type, {
+      executor,
+      pluginName,
+      schema,
+      secrets: compileSecretExtractor(schema.config),
+      inputSecrets: compileSecretExtractor(schema.inputs),
+    });
   }
 
   unregisterExecutor(type: WorkType): boolean {
@@ -168,8 +176,9 @@ export class EnhancedWorkRegistry {
   }
 
   #masker(entry: Entry, work: Work): Masker | undefined {
-    if (!entry.secrets) return undefined;
-    const secrets = entry.secrets(work.executor_config);
+    if (!entry.secrets && !entry.inputSecrets) return undefined;
+    const secrets = entry.secrets?.(work.executor_config) ?? [];
+    if (entry.inputSecrets && work.inputs !== undefined) secrets.push(...entry.inputSecrets(work.inputs));
     if (secrets.length === 0) return undefined;
     const key = secrets.join('\u0000');
     let masker = this.#maskers.get(key);

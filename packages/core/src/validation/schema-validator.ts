@@ -34,11 +34,12 @@ interface Compiled {
   inputs: ValidateFunction | undefined;
   /** Lists a config's secret values, so that no message shows one (also through `$ref`). */
   secrets: SecretExtractor | undefined;
+  inputSecrets: SecretExtractor | undefined;
 }
 
 /** Secret values of `config` as a test for issue messages; `undefined` when it holds none. */
-function secretTest(compiled: Compiled, config: unknown): SecretTest | undefined {
-  const values = compiled.secrets?.(config);
+function secretTest(extract: SecretExtractor | undefined, value: unknown): SecretTest | undefined {
+  const values = extract?.(value);
   if (!values || values.length === 0) return undefined;
   const set = new Set(values);
   return (value) =>
@@ -66,6 +67,7 @@ export class SchemaValidator {
         config: this.#compile(schema.config),
         inputs: schema.inputs === undefined ? undefined : this.#compile(schema.inputs),
         secrets: compileSecretExtractor(schema.config),
+        inputSecrets: compileSecretExtractor(schema.inputs),
       });
     } catch (cause) {
       throw ValidationError.single(
@@ -110,7 +112,9 @@ export class SchemaValidator {
       return issues;
     }
     if (config && typeof config === 'object' && !Array.isArray(config) && !compiled.config(config)) {
-      issues.push(...toIssues(compiled.config.errors ?? [], 'executor_config', secretTest(compiled, config)));
+      issues.push(
+        ...toIssues(compiled.config.errors ?? [], 'executor_config', secretTest(compiled.secrets, config)),
+      );
     }
     if (
       compiled.inputs &&
@@ -119,7 +123,9 @@ export class SchemaValidator {
       !Array.isArray(inputs) &&
       !compiled.inputs(inputs)
     ) {
-      issues.push(...toIssues(compiled.inputs.errors ?? [], 'inputs'));
+      issues.push(
+        ...toIssues(compiled.inputs.errors ?? [], 'inputs', secretTest(compiled.inputSecrets, inputs)),
+      );
     }
     return issues;
   }
@@ -131,6 +137,10 @@ export class SchemaValidator {
   }
 
   #compile(schema: JSONSchema): ValidateFunction {
+    // ajv keeps schemas by `$id`: drop the previous one so a type can be registered again
+    // (a new version, or the same plugin after unregistering).
+    const id = typeof schema === 'object' ? schema.$id : undefined;
+    if (typeof id === 'string' && this.#ajv.getSchema(id)) this.#ajv.removeSchema(id);
     return this.#ajv.compile(schema as object);
   }
 }
