@@ -64,12 +64,12 @@ export const resourcesSchema = z.strictObject({
       z
         .string()
         .regex(new RegExp(SIZE_PATTERN), { message: 'must look like 512m, 1g or 256k' })
-        .meta({ examples: ['512m', '1g', '256k'] }),
+        .meta({ examples: ['512m', '1g', '65536k'] }),
       z.int().positive(),
     ])
     .meta({
       description: 'Memory limit (Docker `--memory`), swap set equal so the limit is real. Bytes, or k/m/g.',
-      examples: ['512m', '1g', '256k'],
+      examples: ['512m', '1g', '65536k'],
     })
     .optional(),
 });

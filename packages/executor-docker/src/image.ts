@@ -56,7 +56,7 @@ export async function imageExists(engine: Engine, image: string, signal?: AbortS
   }
 }
 
-const NOT_FOUND = /not found|manifest unknown|does not exist|no such host|name unknown/i;
+const NOT_FOUND = /not found|manifest unknown|does not exist|name unknown/i;
 const DENIED = /unauthorized|authentication required|access denied|denied/i;
 
 /** A failed pull: NOT_FOUND when the registry says the image does not exist, else UNAVAILABLE. */
