@@ -201,6 +201,18 @@ describe('suggest and editDistance', () => {
     expect(suggest('x', [])).toBeUndefined();
   });
 
+  it('compares a huge input only by length against candidates far from it', () => {
+    const huge = 'k'.repeat(5_000_000);
+    expect(suggest(huge, ['image', 'command'])).toBeUndefined();
+    expect(suggest(huge, [`${huge.slice(1)}x`])).toBeUndefined();
+    expect(suggest(`${huge}-`, [`${huge}_`])).toBe(`${huge}_`);
+  });
+
+  it('prefers a close typo, else a key that differs only by separators', () => {
+    expect(suggest('cpu_limt', ['cpu_limit', 'cpulimit'])).toBe('cpu_limit');
+    expect(suggest('a_b_c_d_e', ['abcde', 'xyz'])).toBe('abcde');
+  });
+
   it('is symmetric, and zero only for equal strings', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {

@@ -18,20 +18,42 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** The closest candidate to `input`, when it is close enough to be a likely typo. */
+/** No hint is ever further than this many edits, so longer or shorter candidates need no comparing. */
+const MAX_HINT_DISTANCE = 3;
+
+/** Longer inputs are no typo of a key: they are not compared edit by edit at all. */
+const MAX_COMPARED = 256;
+
+const bare = (s: string): string => s.toLowerCase().replace(/[-_]/g, '');
+
+/**
+ * The closest candidate to `input`, when it is close enough to be a likely typo (or differs only by
+ * case and `-`/`_`). Candidates whose length differs by more than 3, and inputs over 256 characters, are not
+ * compared edit by edit, so a huge unknown key costs no more than its length.
+ */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
   const needle = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
+  let sameWithoutSeparators: string | undefined;
   for (const candidate of candidates) {
+    if (sameWithoutSeparators === undefined && bare(candidate) === bare(input)) {
+      sameWithoutSeparators = candidate;
+    }
+    if (input.length > MAX_COMPARED || Math.abs(candidate.length - input.length) > MAX_HINT_DISTANCE)
+      continue;
     const distance = editDistance(needle, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  if (best === undefined) return undefined;
-  const limit = Math.max(1, Math.min(3, Math.floor(Math.max(input.length, best.length) / 3)));
-  const sameSeparatorsDropped = needle.replace(/[-_]/g, '') === best.toLowerCase().replace(/[-_]/g, '');
-  return bestDistance <= limit || sameSeparatorsDropped ? best : undefined;
+  if (best !== undefined) {
+    const limit = Math.max(
+      1,
+      Math.min(MAX_HINT_DISTANCE, Math.floor(Math.max(input.length, best.length) / 3)),
+    );
+    if (bestDistance <= limit) return best;
+  }
+  return sameWithoutSeparators;
 }
