@@ -26,13 +26,27 @@ function placeholders(plan: Plan): Array<[string, string]> {
   ];
 }
 
-/** The template's package.json with the plan's name, manifest and dependency versions. */
+/**
+ * `exports` of the generated package: types first in each condition, ESM and CJS. Added here rather
+ * than kept in the template's package.json, because a nested package.json with `exports` in our own
+ * tarball is an error for publint.
+ */
+const EXPORTS = {
+  '.': {
+    import: { types: './dist/index.d.ts', default: './dist/index.js' },
+    require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+  },
+  './package.json': './package.json',
+};
+
+/** The template's package.json with the plan's name, manifest, `exports` and dependency versions. */
 export function packageJson(template: string, plan: Plan): string {
   const pkg = JSON.parse(template) as Record<string, unknown> & { ubom: Record<string, unknown> };
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pkg)) {
     out[key] = value;
     if (key === 'description' && plan.author) out.author = plan.author;
+    if (key === 'types') out.exports = EXPORTS;
   }
   out.name = plan.packageName;
   out.description = plan.description;

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJson, tempDir } from './support/cli';
-import { ensureBuilt, pack } from './support/workspace';
+import { ensureBuilt, PACKAGES_DIR, pack } from './support/workspace';
+
+const REPO_BIN = join(PACKAGES_DIR, '..', 'node_modules', '.bin');
 
 /**
  * The environment of a user's shell: without the npm_* variables pnpm sets for the test script
@@ -112,8 +114,11 @@ describe('npm create ubom-plugin, end to end', () => {
       tarballs,
       sh(plugin, 'npm', ['pack', '--pack-destination', tarballs, '--silent']).trim(),
     );
+    // The scaffold is publishable as it is: publint and arethetypeswrong find nothing in its tarball.
+    sh(plugin, join(REPO_BIN, 'publint'), ['run', pluginTarball, '--strict']);
+    sh(plugin, join(REPO_BIN, 'attw'), [pluginTarball, '--format', 'table-flipped']);
     const project = join(root, 'project');
-    sh(root, 'mkdir', [project]);
+    mkdirSync(project);
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({
