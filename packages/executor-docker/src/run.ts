@@ -191,9 +191,9 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     stream.on('error', () => {});
     const t0 = performance.now();
     try {
-      await container.start({ abortSignal: callSignal(engine, signal) });
+      // not cut by the work's signal either: once started, a cancel is a graceful stop (below)
+      await container.start({ abortSignal: callSignal(engine) });
     } catch (error) {
-      if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
       throw startError(error, masker);
     }
     const imageInfo = container.inspect({ abortSignal: callSignal(engine, signal) }).then(
