@@ -71,8 +71,12 @@ describe('npm create ubom-plugin, end to end', () => {
     // 1. The packages as they would be published.
     ensureBuilt('core');
     ensureBuilt('testkit');
+    ensureBuilt('executor-process');
+    ensureBuilt('cli');
     const core = pack('core', tarballs);
     const testkit = pack('testkit', tarballs);
+    const cli = pack('cli', tarballs);
+    const processExecutor = pack('executor-process', tarballs);
     const creator = pack('create-ubom-plugin', tarballs);
 
     // 2. `npm create ubom-plugin greet` is `npm exec create-ubom-plugin greet`: run the packed bin so.
@@ -109,7 +113,8 @@ describe('npm create ubom-plugin, end to end', () => {
     expect(tested).toMatch(/Tests\s+\d+ passed/);
     expect(tested).not.toMatch(/failed|skipped|todo/);
 
-    // 4. A project installs the packed plugin next to @ubom/core; discovery lists it, a work runs.
+    // 4. A project installs the packed plugin next to @ubom/core and @ubom/cli (with its built-in
+    //    process executor); discovery lists it, a work of its type runs, from code and from `ubom`.
     const pluginTarball = join(
       tarballs,
       sh(plugin, 'npm', ['pack', '--pack-destination', tarballs, '--silent']).trim(),
@@ -125,7 +130,12 @@ describe('npm create ubom-plugin, end to end', () => {
         name: 'project',
         private: true,
         type: 'module',
-        dependencies: { '@ubom/core': `file:${core}`, 'ubom-plugin-greet': `file:${pluginTarball}` },
+        dependencies: {
+          '@ubom/cli': `file:${cli}`,
+          '@ubom/core': `file:${core}`,
+          '@ubom/executor-process': `file:${processExecutor}`,
+          'ubom-plugin-greet': `file:${pluginTarball}`,
+        },
       }),
     );
     writeFileSync(join(project, 'run.mjs'), PROJECT_SCRIPT);
@@ -138,13 +148,10 @@ describe('npm create ubom-plugin, end to end', () => {
       live: string[];
       cjsTypes: string[];
     };
-    expect(out.plugins).toEqual([
-      expect.objectContaining({
-        packageName: 'ubom-plugin-greet',
-        status: 'available',
-        workTypes: ['greet'],
-      }),
-    ]);
+    expect(out.plugins.find((p) => p.packageName === 'ubom-plugin-greet')).toMatchObject({
+      status: 'available',
+      workTypes: ['greet'],
+    });
     expect(out.result.success).toBe(true);
     expect(out.result.outputs).toMatchObject({ message: 'HELLO FROM A PROJECT', lines: 3 });
     expect(out.result.outputs.signature).toMatch(/^[0-9a-f]{64}$/);
@@ -154,5 +161,28 @@ describe('npm create ubom-plugin, end to end', () => {
     expect(
       readFileSync(join(project, 'node_modules', 'ubom-plugin-greet', 'dist', 'index.cjs'), 'utf8'),
     ).toContain('createPlugin');
+
+    // 5. The same through the `ubom` command line.
+    const listed = JSON.parse(sh(project, 'npx', ['--no-install', 'ubom', 'plugins', 'list', '--json'])) as {
+      plugins: Array<{ name: string; types: string[]; status: string }>;
+    };
+    expect(listed.plugins.find((p) => p.name === 'ubom-plugin-greet')).toMatchObject({
+      types: ['greet'],
+      status: 'available',
+    });
+    expect(sh(project, 'npx', ['--no-install', 'ubom', 'plugins', 'list'])).toMatch(
+      /ubom-plugin-greet\s+0\.1\.0\s+greet\s+available/,
+    );
+    writeFileSync(
+      join(project, 'work.json'),
+      JSON.stringify({ id: 'cli', type: 'greet', executor_config: { message: 'via ubom run', repeat: 2 } }),
+    );
+    const ran = JSON.parse(
+      sh(project, 'npx', ['--no-install', 'ubom', 'run', 'work.json', '--json', '--quiet']),
+    ) as {
+      success: boolean;
+      outputs: Record<string, unknown>;
+    };
+    expect(ran).toMatchObject({ success: true, outputs: { message: 'via ubom run', lines: 2 } });
   }, 300_000);
 });
