@@ -1,5 +1,6 @@
 import { DURATION_PATTERN, parseSize, SIZE_PATTERN } from '@ubom/core';
 import { z } from 'zod';
+import { splitArgs } from './argv';
 
 /** A Go-style duration (`"10s"`, `"1m30s"`) or milliseconds. */
 export const durationSchema = z.union([
@@ -162,6 +163,14 @@ export const dockerConfigSchema = z
     }),
   })
   .superRefine((config, ctx) => {
+    for (const key of ['command', 'entrypoint'] as const) {
+      const value = config[key];
+      if (typeof value !== 'string') continue;
+      const args = splitArgs(value);
+      if (args === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'has an unterminated quote' });
+      else if (args.length === 0) ctx.addIssue({ code: 'custom', path: [key], message: 'must not be blank' });
+    }
     const auth = config.auth;
     if (auth?.password !== undefined && auth.username === undefined)
       ctx.addIssue({ code: 'custom', path: ['auth', 'username'], message: 'is required with password' });

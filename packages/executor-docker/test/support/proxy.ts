@@ -1,0 +1,57 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+
+/** The local engine's socket: the proxies below make it look like a remote engine. */
+const ENGINE_SOCKET = '/var/run/docker.sock';
+
+export interface Proxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, sockets: Set<Socket>): Promise<Proxy> {
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : 0,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+const pipeToEngine = (client: Socket) => {
+  const engine = connect(ENGINE_SOCKET);
+  client.pipe(engine).pipe(client);
+  client.on('error', () => engine.destroy());
+  engine.on('error', () => client.destroy());
+  client.on('close', () => engine.destroy());
+};
+
+/** A plain TCP endpoint for the engine (what `dockerd -H tcp://…` gives). */
+export function tcpEngine(): Promise<Proxy> {
+  return listen(createServer(pipeToEngine), new Set());
+}
+
+/** A mutual-TLS endpoint for the engine (what `dockerd --tlsverify -H tcp://…:2376` gives). */
+export function tlsEngine(tls: { ca: string; cert: string; key: string }): Promise<Proxy> {
+  const server = createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: true }, pipeToEngine);
+  return listen(server as unknown as Server, new Set());
+}
+
+/** Accepts connections and never answers: an engine that hangs. */
+export function silentEngine(): Promise<Proxy> {
+  return listen(
+    createServer(() => {}),
+    new Set(),
+  );
+}
