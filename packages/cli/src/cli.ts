@@ -14,9 +14,15 @@ const exit = (code: number): void => {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 };
 
-main(process.argv.slice(2), { handleSignals: true }).then(exit, (error: unknown) => {
-  process.stderr.write(
-    `[ubom] unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  exit(1);
-});
+// The core's deadlines use unref'd timers; a plugin stuck on a promise that holds no handle would let the
+// event loop drain and the process exit 0 before its deadline fires. Hold the loop open until main settles.
+const keepAlive = setInterval(() => {}, 60_000);
+
+main(process.argv.slice(2), { handleSignals: true })
+  .finally(() => clearInterval(keepAlive))
+  .then(exit, (error: unknown) => {
+    process.stderr.write(
+      `[ubom] unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    exit(1);
+  });

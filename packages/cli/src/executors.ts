@@ -75,7 +75,7 @@ function missingHint(type: string, plugins: readonly DiscoveredPlugin[], served:
     return `${blocked.packageName} serves it but cannot be used: ${blocked.reason ?? blocked.status}`;
   const packageName = BUILTIN_EXECUTORS[type];
   if (packageName) return `install ${packageName}`;
-  const known = [...new Set([...Object.keys(BUILTIN_EXECUTORS), ...served])];
+  const known = [...new Set([...Object.keys(BUILTIN_EXECUTORS), ...[...served].sort()])];
   const close = suggest(type, known);
   if (close) return `did you mean "${close}"?`;
   return `known types: ${known.join(', ')}; ${NAMING}`;

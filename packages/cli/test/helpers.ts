@@ -1,8 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
@@ -120,4 +129,58 @@ export async function isAlive(pid: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Installs a copy of the built CLI into `<root>/node_modules/@ubom/cli` the way npm lays it out (its
+ * real dist, its dependencies linked beside it: the real core, commander, optionally the process
+ * executor), or the way pnpm does (the package and its dependencies in
+ * `node_modules/.pnpm/@ubom+cli@<version>/node_modules`, only `@ubom/cli` linked into the project).
+ * Returns the path of `dist/cli.js` as the project sees it.
+ */
+export function installCliCopy(
+  root: string,
+  options: { withProcessExecutor?: boolean; layout?: 'npm' | 'pnpm' } = {},
+): string {
+  const modules =
+    options.layout === 'pnpm'
+      ? join(root, 'node_modules', '.pnpm', '@ubom+cli@0.1.0', 'node_modules')
+      : join(root, 'node_modules');
+  const installed = join(modules, '@ubom', 'cli');
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(CLI_DIR, 'dist'), join(installed, 'dist'), { recursive: true });
+  cpSync(join(CLI_DIR, 'package.json'), join(installed, 'package.json'));
+  const deps = ['@ubom/core', 'commander'];
+  if (options.withProcessExecutor !== false) deps.push('@ubom/executor-process');
+  for (const name of deps) {
+    const target = join(modules, name);
+    if (existsSync(target)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(realpathSync(join(CLI_DIR, 'node_modules', name)), target);
+  }
+  if (options.layout !== 'pnpm') return join(installed, 'dist', 'cli.js');
+  const link = join(root, 'node_modules', '@ubom', 'cli');
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(installed, link);
+  return join(link, 'dist', 'cli.js');
+}
+
+/** Runs `node …args` in `cwd` to the end. */
+export function runNode(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = cleanEnv(),
+  input?: string,
+): Promise<Finished> {
+  const child = spawn(process.execPath, args, { env, cwd });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdin.end(input);
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, type Finished } from './helpers';
+import { cleanEnv, type Finished, installCliCopy, runNode } from './helpers';
 
 /*
  * The CLI finds executors that are installed next to it. This lays out a node_modules folder the way
@@ -12,7 +10,6 @@ import { cleanEnv, type Finished } from './helpers';
  * executor) plus a small stand-in `@ubom/executor-docker` package written with the real BasePlugin,
  * and one broken executor package. Each has the `ubom` manifest discovery reads.
  */
-const cliDir = fileURLToPath(new URL('..', import.meta.url));
 let root = '';
 let cli = '';
 
@@ -39,21 +36,9 @@ function pkg(name: string, files: Record<string, string>): void {
   for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
 }
 
-const link = (name: string, from: string): void => {
-  const target = join(root, 'node_modules', name);
-  mkdirSync(dirname(target), { recursive: true });
-  symlinkSync(realpathSync(from), target);
-};
-
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'ubom-installed-'));
-  const installed = join(root, 'node_modules', '@ubom', 'cli');
-  mkdirSync(installed, { recursive: true });
-  cpSync(join(cliDir, 'dist'), join(installed, 'dist'), { recursive: true });
-  cpSync(join(cliDir, 'package.json'), join(installed, 'package.json'));
-  link('@ubom/core', join(cliDir, 'node_modules', '@ubom', 'core'));
-  link('@ubom/executor-process', join(cliDir, 'node_modules', '@ubom', 'executor-process'));
-  link('commander', join(cliDir, 'node_modules', 'commander'));
+  cli = installCliCopy(root);
   const manifest = (name: string, type: string) =>
     JSON.stringify({
       name,
@@ -62,26 +47,19 @@ beforeAll(() => {
       exports: './index.js',
       ubom: { apiVersion: 1, workTypes: [type], entry: './index.js' },
     });
-  pkg('@ubom/executor-docker', { 'package.json': manifest('@ubom/executor-docker', 'docker'), 'index.js': STAND_IN });
+  pkg('@ubom/executor-docker', {
+    'package.json': manifest('@ubom/executor-docker', 'docker'),
+    'index.js': STAND_IN,
+  });
   pkg('@ubom/executor-grpc', {
     'package.json': manifest('@ubom/executor-grpc', 'grpc'),
     'index.js': 'export const nothing = 1;\n',
   });
-  cli = join(installed, 'dist', 'cli.js');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(args: string[], input?: string): Promise<Finished> {
-  const child = spawn(process.execPath, [cli, ...args], { env: cleanEnv(), cwd: root });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  child.stdin.end(input);
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
+const run = (args: string[], input?: string): Promise<Finished> =>
+  runNode([cli, ...args], root, cleanEnv(), input);
 
 describe('executors installed next to the CLI', () => {
   it('types lists an installed executor with its name and version, and a broken one with the reason', async () => {
@@ -116,5 +94,49 @@ describe('executors installed next to the CLI', () => {
     expect(stderr).toMatch(
       /^\[ubom\] plugin "@ubom\/executor-grpc" failed in load: .*does not export createPlugin\(\)\n$/,
     );
+  });
+});
+
+describe('where the CLI looks for executors', () => {
+  it('finds executors installed beside the CLI when run from a folder that has none (a global install)', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'ubom-elsewhere-'));
+    try {
+      const work = { id: 'd3', type: 'docker', executor_config: { image: 'busybox:2' } };
+      const { code, stdout } = await runNode(
+        [cli, 'run', '-', '--json'],
+        elsewhere,
+        cleanEnv(),
+        JSON.stringify(work),
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).outputs).toEqual({ image: 'busybox:2' });
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('finds its embedded process executor in a pnpm layout, where only @ubom/cli is linked into the project', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'ubom-pnpm-cli-'));
+    try {
+      const bin = installCliCopy(project, { layout: 'pnpm' });
+      const work = {
+        id: 'p1',
+        type: 'process',
+        executor_config: { command: [process.execPath, '-e', 'console.log(42)'] },
+      };
+      const { code, stdout } = await runNode(
+        [bin, 'run', '-', '--json'],
+        project,
+        cleanEnv(),
+        JSON.stringify(work),
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout).outputs.stdout).toBe('42\n');
+      const listed = await runNode([bin, 'plugins', 'list', '--json'], project);
+      const [plugin] = JSON.parse(listed.stdout).plugins;
+      expect(plugin).toMatchObject({ name: '@ubom/executor-process', status: 'available' });
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });

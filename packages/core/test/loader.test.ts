@@ -321,6 +321,8 @@ export function createPlugin() {
       });
       expect(byName['@acme/ubom-plugin-future']?.status).toBe('unsupported');
       expect(byName['@acme/ubom-plugin-future']?.reason).toContain('apiVersion 99');
+      // an unusable manifest still says which types it claims, so messages can name the plugin
+      expect(byName['@acme/ubom-plugin-future']?.workTypes).toEqual(['future']);
       expect(byName['ubom-plugin-broken']?.status).toBe('invalid');
       expect(loader.listPlugins()).toEqual([{ name: 'ubom-plugin-hello', initialized: false }]);
 

@@ -76,7 +76,7 @@ async function check(p: DiscoveredPlugin, loader: DefaultPluginLoader): Promise<
       error instanceof PluginError ? error : new PluginError(p.packageName, 'healthCheck', error);
     return {
       ...base,
-      reason: failure.message,
+      reason: failure.message.replace(/^\[ubom\] /, ''), // one report line per plugin: no prefix on each
       healthy: false,
       checked: true,
       durationMs: Math.round(performance.now() - t0),

@@ -9,6 +9,7 @@ export interface DiscoveredPlugin {
   version: string;
   /** The package folder (symlinks resolved). */
   dir: string;
+  /** The manifest's work types (also for an unusable manifest, as far as it names any). */
   workTypes: string[];
   /** Absolute path of the module exporting `createPlugin()`. */
   entryPath: string | undefined;
@@ -63,6 +64,12 @@ async function candidates(nodeModules: string): Promise<string[]> {
   return names.sort();
 }
 
+/** The string types an unusable manifest names, so messages can say which plugin claims a type. */
+const declaredTypes = (raw: unknown): string[] => {
+  const types = (raw as { workTypes?: unknown } | null | undefined)?.workTypes;
+  return Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string' && t !== '') : [];
+};
+
 async function inspect(packageName: string, linkDir: string): Promise<DiscoveredPlugin | undefined> {
   const dir = await realpath(linkDir).catch(() => undefined);
   const pkg = dir && (await readJson(join(dir, 'package.json')));
@@ -73,7 +80,7 @@ async function inspect(packageName: string, linkDir: string): Promise<Discovered
     packageName,
     version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
     dir,
-    workTypes: manifest?.workTypes ?? [],
+    workTypes: manifest?.workTypes ?? declaredTypes(pkg.ubom),
     entryPath: manifest ? join(dir, manifest.entry) : undefined,
     status: problem ? (problem.startsWith('apiVersion') ? 'unsupported' : 'invalid') : 'available',
   };
