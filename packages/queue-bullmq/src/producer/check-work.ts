@@ -19,6 +19,8 @@ export function shapeIssues(work: unknown, context: unknown): ValidationIssue[] 
   if (typeof work.type !== 'string' || work.type.length === 0)
     issues.push({ path: 'type', message: 'must be a non-empty string' });
   if (!isRecord(work.executor_config)) issues.push({ path: 'executor_config', message: 'must be an object' });
+  if (work.inputs !== undefined && !isRecord(work.inputs))
+    issues.push({ path: 'inputs', message: 'must be an object' });
   if (!isRecord(context)) issues.push({ path: 'context', message: 'must be an object' });
   else if (context.runId !== undefined && typeof context.runId !== 'string')
     issues.push({ path: 'context.runId', message: 'must be a string' });
@@ -40,12 +42,13 @@ export async function checkWork(
   if (!registry) return;
   await registry.validateWork(work);
   if (sealing) return;
-  const secrets = compileSecretExtractor(registry.getSchema(work.type).config)?.(work.executor_config) ?? [];
-  if (secrets.length > 0) {
-    throw ValidationError.single(
-      'executor_config',
-      `holds ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`} (writeOnly fields): set secretKey on the queue and its workers so executor_config is encrypted before it reaches Redis`,
-      { scope: 'queue' },
-    );
-  }
+  const schema = registry.getSchema(work.type);
+  const found: ValidationIssue[] = [];
+  const config = compileSecretExtractor(schema.config)?.(work.executor_config) ?? [];
+  const inputs = compileSecretExtractor(schema.inputs)?.(work.inputs) ?? [];
+  const say = (n: number): string =>
+    `holds ${n === 1 ? 'a secret' : `${n} secrets`} (writeOnly fields): set secretKey on the queue and its workers so the work is encrypted before it reaches Redis`;
+  if (config.length > 0) found.push({ path: 'executor_config', message: say(config.length) });
+  if (inputs.length > 0) found.push({ path: 'inputs', message: say(inputs.length) });
+  if (found.length > 0) throw new ValidationError(found, { scope: 'queue' });
 }

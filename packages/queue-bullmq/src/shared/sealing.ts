@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
 import { ValidationError } from '@ubom/core';
 
-/** `executor_config` encrypted with AES-256-GCM; what Redis stores instead of the config itself. */
+/** `executor_config` (and `inputs`) encrypted with AES-256-GCM: what Redis stores instead of them. */
 export interface SealedConfig {
   v: 1;
   /** Which key sealed it: the first 8 bytes of SHA-256(key), hex. */

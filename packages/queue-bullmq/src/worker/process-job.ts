@@ -34,7 +34,9 @@ const isWorkJobData = (data: unknown): data is WorkJobData =>
 export function createProcessor(deps: ProcessorDeps) {
   return async (job: WorkJob, token?: string): Promise<WorkResult> => {
     const jobId = job.id ?? '';
-    const attempt = job.attemptsMade + 1;
+    // Every start counts (retries, and also recoveries from a dead worker and hand-backs): the work
+    // can tell from `context.attempt > 1` that it may have run before (at-least-once).
+    const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const run = deps.running.start(jobId);
     const sink = new LogSink(job, attempt, deps.onError);
     try {
@@ -47,10 +49,11 @@ export function createProcessor(deps: ProcessorDeps) {
       }
       await sink.flush();
       const attempts = job.opts.attempts ?? 1;
-      if (!result.success && job.data.retryOn === 'failure' && attempt < attempts) {
+      const tried = job.attemptsMade + 1;
+      if (!result.success && job.data.retryOn === 'failure' && tried < attempts) {
         await job.updateProgress(sink.progress());
         throw new Error(
-          `[ubom] [queue] attempt ${attempt} of ${attempts} failed: ${result.error ?? 'the work failed'}`,
+          `[ubom] [queue] attempt ${tried} of ${attempts} failed: ${result.error ?? 'the work failed'}`,
         );
       }
       result.metrics.jobAttempt = attempt;
