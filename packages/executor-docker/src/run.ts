@@ -98,11 +98,13 @@ async function create(input: RunInput, timings: RunOutcome['timings']): Promise<
         );
       }
       if (hasStatus(error, 404)) throw new NotFoundError(message, { scope: SCOPE, cause: error });
-      if (hasStatus(error, 400))
-        throw ValidationError.single('executor_config', `the engine refused the container: ${message}`, {
+      if (hasStatus(error, 400)) {
+        const path = /mount|bind|volume/i.test(message) ? 'executor_config.volumes' : 'executor_config';
+        throw ValidationError.single(path, `the engine refused the container: ${message}`, {
           scope: SCOPE,
           cause: error,
         });
+      }
       throw engineUnavailable(engine, error);
     }
   }

@@ -177,6 +177,16 @@ describe('mount safety', () => {
     ]);
   });
 
+  it('a bind source that does not exist on the host is a ValidationError, and no container remains', async () => {
+    const issues = await refusal({
+      command: ['true'],
+      volumes: [{ source: `${dir}/missing`, target: '/m' }],
+    });
+    expect(issues).toEqual([
+      { path: 'executor_config.volumes', message: expect.stringMatching(/bind source path does not exist/) },
+    ]);
+  });
+
   it('refuses relative paths and a target mounted twice', async () => {
     const issues = await refusal({
       command: ['true'],
