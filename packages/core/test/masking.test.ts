@@ -458,6 +458,16 @@ describe('secret masking at the registry boundary', () => {
     expectNoSecret(error, secrets);
   });
 
+  it('masks secrets in the AbortError of a work cancelled before it started', async () => {
+    const work = vaultWork();
+    const secrets = secretsOf(work);
+    const registry = setup(async () => succeeded());
+    const signal = AbortSignal.abort(new Error(`user gave up on ${secrets[0]}`));
+    const error = await rejection(registry.execute(work, {}, { signal }));
+    expect((error as Error).name).toBe('AbortError');
+    expectNoSecret(error, secrets);
+  });
+
   it('masks secrets of a zod schema: top-level and inside a discriminated union branch', async () => {
     const work = validDockerWork({
       registry_password: 'zod-registry-pw',

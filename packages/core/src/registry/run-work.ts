@@ -48,8 +48,10 @@ export async function runWork(
   s: RunSettings,
 ): Promise<WorkResult> {
   const outer = options.signal;
-  if (outer?.aborted)
-    throw new AbortError('the work was cancelled before it started', { cause: outer.reason });
+  if (outer?.aborted) {
+    const error = new AbortError('the work was cancelled before it started', { cause: outer.reason });
+    throw s.masker ? s.masker.error(error) : error;
+  }
   const startedAt = Date.now();
   const t0 = performance.now();
   const { masker, timeoutMs } = s;
