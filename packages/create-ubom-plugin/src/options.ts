@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, parse, resolve } from 'node:path';
 import type { Flags } from './args';
 import { CancelledError, UsageError } from './errors';
 import {
@@ -117,9 +118,13 @@ function resolvePackageManager(flags: Flags, env: NodeJS.ProcessEnv): PackageMan
 }
 
 async function resolveTarget(flags: Flags, dir: string, prompter: Prompter | undefined): Promise<boolean> {
+  if (dir === parse(dir).root || dir === homedir()) {
+    throw new UsageError(`refusing to scaffold into ${dir}: choose a new folder with --dir`);
+  }
   if (!existsSync(dir)) return false;
   if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} exists and is not a folder`);
-  if (isEmptyDir(dir) || flags.overwrite) return !isEmptyDir(dir);
+  if (isEmptyDir(dir)) return false;
+  if (flags.overwrite) return true;
   if (!prompter) {
     throw new UsageError(
       `the target folder ${dir} is not empty: pass --overwrite to remove its files, or choose another --dir`,

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './support/cli';
@@ -101,6 +102,16 @@ describe('refusing what it cannot scaffold', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'ubom-plugin-greet', '.git'), { recursive: true });
     expect(runCli(['greet', '--no-install', '--no-git'], { cwd }).status).toBe(0);
+  });
+
+  it('never empties the file-system root or the home folder, even with --overwrite', () => {
+    for (const dir of ['/', homedir()]) {
+      const run = runCli(['greet', '--dir', dir, '--overwrite', '--no-install', '--no-git'], {
+        cwd: tempDir(),
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`refusing to scaffold into ${dir}: choose a new folder`);
+    }
   });
 
   it('refuses a target that is a file', () => {
