@@ -1,27 +1,19 @@
 import {
   abortErrorFrom,
   BasePlugin,
-  compileSecretExtractor,
   type ExecuteOptions,
   formatDuration,
   LogCollector,
-  type Masker,
   MetricsClock,
   parseDuration,
   TimeoutError,
-  ValidationError,
   type Work,
   type WorkContext,
   type WorkResult,
 } from '@ubom/core';
-import type { z } from 'zod';
-import {
-  type Provider,
-  type ServerlessConfig,
-  serverlessConfigJsonSchema,
-  serverlessConfigSchema,
-} from './config';
+import { type Provider, type ServerlessConfig, serverlessConfigJsonSchema } from './config';
 import { loadOptional, sdksFor } from './lazy';
+import { configSecrets, parseConfig } from './parse';
 import { AwsDriver, resolveRegion } from './providers/aws';
 import { AzureDriver } from './providers/azure';
 import { GcpDriver } from './providers/gcp';
@@ -40,25 +32,12 @@ const DRIVERS: { [P in Provider]: () => Drivers[P] } = {
   azure: () => new AzureDriver(),
 };
 
-const secretsOf = compileSecretExtractor(serverlessConfigJsonSchema);
-
-function toIssues(error: z.ZodError): ValidationError {
-  return new ValidationError(
-    error.issues.map((issue) => ({
-      path: ['executor_config', ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-    { scope },
-  );
-}
-
 /**
  * Invokes AWS Lambda, Google Cloud Functions and Azure Functions. Each provider's SDK is an optional
  * peer dependency, imported the first time a work needs it; clients are cached and reused.
  */
 export class ServerlessExecutor extends BasePlugin {
   readonly #drivers = new Map<Provider, ProviderDriver<ServerlessConfig>>();
-  readonly #parsed = new WeakMap<object, ServerlessConfig>();
 
   constructor() {
     super(
@@ -87,12 +66,12 @@ export class ServerlessExecutor extends BasePlugin {
 
   async execute(work: Work, _workContext: WorkContext, options: ExecuteOptions = {}): Promise<WorkResult> {
     const clock = new MetricsClock();
-    const config = this.#config(work, true);
-    const secrets = new SecretBook(secretsOf?.(config) ?? []);
+    const config = this.#config(work);
+    const secrets = new SecretBook(configSecrets(config));
     const outer = options.signal;
     if (outer?.aborted) throw abortErrorFrom(outer, scope);
     const onLog = options.onLog;
-    const logs = new LogCollector({ onLog: onLog && ((entry) => onLog(secrets.mask(entry))) });
+    const logs = new LogCollector({ onLog: onLog && ((entry) => onLog(secrets.maskEntry(entry))) });
 
     const timeoutMs = parseDuration(config.timeout) ?? DEFAULT_TIMEOUT_MS;
     const deadline = performance.now() + timeoutMs;
@@ -116,20 +95,19 @@ export class ServerlessExecutor extends BasePlugin {
         logs,
         secrets,
       });
-      return toWorkResult(outcome, logs, clock, secrets.masker());
+      return toWorkResult(outcome, logs, clock, secrets);
     } catch (error) {
-      const masker = secrets.masker();
-      if (outer?.aborted) throw this.#masked(abortErrorFrom(outer, scope), masker);
+      if (outer?.aborted) throw secrets.mask(abortErrorFrom(outer, scope));
       if (controller.signal.aborted) {
         logs.error(`the invocation did not finish within ${formatDuration(timeoutMs)} and was cancelled`);
         return timedOutResult(
           `timed out after ${formatDuration(timeoutMs)} (executor_config.timeout)`,
           logs,
           clock,
-          masker,
+          secrets,
         );
       }
-      throw this.#masked(error, masker);
+      throw secrets.mask(error);
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
@@ -152,27 +130,8 @@ export class ServerlessExecutor extends BasePlugin {
     return driver;
   }
 
-  /**
-   * The parsed config. `validate` keeps it for the `execute` that follows (the registry calls both with
-   * the same work); `execute` takes it back out, so a config changed between two runs is parsed again.
-   */
-  #config(work: Work, take = false): ServerlessConfig {
-    const raw: unknown = work?.executor_config;
-    if (raw === null || typeof raw !== 'object') {
-      throw ValidationError.single('executor_config', 'must be an object', { scope });
-    }
-    const cached = this.#parsed.get(raw);
-    if (cached) {
-      if (take) this.#parsed.delete(raw);
-      return cached;
-    }
-    const parsed = serverlessConfigSchema.safeParse(raw);
-    if (!parsed.success) throw toIssues(parsed.error);
-    if (!take) this.#parsed.set(raw, parsed.data);
-    return parsed.data;
-  }
-
-  #masked(error: unknown, masker: Masker | undefined): unknown {
-    return masker ? masker.error(error) : error;
+  /** The parsed config (cached by content in `parseConfig`). */
+  #config(work: Work): ServerlessConfig {
+    return parseConfig((work as Partial<Work> | null)?.executor_config);
   }
 }

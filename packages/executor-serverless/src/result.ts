@@ -1,4 +1,5 @@
-import { type LogCollector, type Masker, type MetricsClock, type WorkResult, workResult } from '@ubom/core';
+import { type LogCollector, type MetricsClock, type WorkResult, workResult } from '@ubom/core';
+import type { SecretBook } from './secrets';
 
 /** What every provider's invoke comes back with, before it becomes a `WorkResult`. */
 export interface InvokeOutcome {
@@ -36,7 +37,7 @@ export function toWorkResult(
   outcome: InvokeOutcome,
   logs: LogCollector,
   clock: MetricsClock,
-  masker: Masker | undefined,
+  secrets: SecretBook,
 ): WorkResult {
   const result = workResult({
     success: outcome.ok,
@@ -45,7 +46,7 @@ export function toWorkResult(
     metrics: clock.finish(outcome.metrics, Math.max(1, outcome.attempts)),
     error: outcome.error,
   });
-  return masker ? masker.deep(result) : result;
+  return secrets.maskResult(result);
 }
 
 /** A failed result for a work that ran out of its own `timeout`. */
@@ -53,7 +54,7 @@ export function timedOutResult(
   message: string,
   logs: LogCollector,
   clock: MetricsClock,
-  masker: Masker | undefined,
+  secrets: SecretBook,
 ): WorkResult {
   const result = workResult({
     success: false,
@@ -61,5 +62,5 @@ export function timedOutResult(
     metrics: clock.finish({ timedOut: true }),
     error: message,
   });
-  return masker ? masker.deep(result) : result;
+  return secrets.maskResult(result);
 }

@@ -100,6 +100,17 @@ export function awsError(error: unknown, config: AwsConfig): unknown {
   });
 }
 
+// parsed configs are shared by works with the same config: hash each one once
+const clientKeys = new WeakMap<AwsConfig, string>();
+function clientKey(config: AwsConfig, region: string): string {
+  let key = clientKeys.get(config);
+  if (key === undefined || !key.startsWith(`${region}|`)) {
+    key = `${region}|${cacheKey(region, config.endpoint, config.credentials, config.max_attempts)}`;
+    clientKeys.set(config, key);
+  }
+  return key;
+}
+
 /** AWS Lambda through `@aws-sdk/client-lambda` `InvokeCommand`. */
 export class AwsDriver implements ProviderDriver<AwsConfig> {
   readonly #clients = new ClientCache<Lambda.LambdaClient>((client) => client.destroy());
@@ -109,7 +120,7 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     const { config, signal, deadline } = request;
     const sdk = await loadOptional<LambdaSdk>(SDK, 'aws');
     const region = resolveRegion(config);
-    const key = cacheKey(region, config.endpoint, config.credentials, config.max_attempts);
+    const key = clientKey(config, region);
     const client = this.#clients.get(key, () => new sdk.LambdaClient(clientConfig(config, region)));
     const type = config.invocation_type ?? 'sync';
     if (type === 'sync') await this.#refuseLongerFunctions(sdk, client, key, request);

@@ -1,0 +1,127 @@
+// Executor vs raw SDK: 1000 sequential AWS Lambda invokes against the same local Invoke API stand-in.
+// Executor: EnhancedWorkRegistry.execute (schema validation, secret masking, timeout) → ServerlessExecutor
+// → cached LambdaClient → InvokeCommand (LogType Tail, logs decoded). Raw: one LambdaClient, InvokeCommand
+// with the same parameters. Both run in alternating blocks so drift hits them equally. Target ≤ 1.10×.
+import { fork } from 'node:child_process';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { EnhancedWorkRegistry } from '@ubom/core';
+import { ServerlessExecutor } from '../dist/index.js';
+
+const N = Number(process.env.BENCH_INVOKES ?? 1000);
+const BLOCK = 100;
+const WARMUP = 200;
+const ACCESS_KEY = 'AKIAUBOMBENCHKEY0001';
+const SECRET_KEY = 'ubomBenchSecret/K7MDENG/bPxRfiCY00000001';
+const REGION = 'us-east-1';
+
+const child = fork(new URL('./lambda-child.mjs', import.meta.url), [ACCESS_KEY, SECRET_KEY], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const { url } = await new Promise((resolve, reject) => {
+  child.once('message', resolve);
+  child.once('exit', (code) => reject(new Error(`stand-in exited with ${code}`)));
+});
+
+const inputs = { order: 42, items: ['a', 'b', 'c'] };
+const raw = new LambdaClient({
+  region: REGION,
+  endpoint: url,
+  credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+});
+const rawInvoke = async () => {
+  const out = await raw.send(
+    new InvokeCommand({
+      FunctionName: 'echo',
+      Payload: Buffer.from(JSON.stringify(inputs)),
+      LogType: 'Tail',
+    }),
+  );
+  if (out.FunctionError || out.StatusCode !== 200) throw new Error('raw invoke failed');
+  JSON.parse(Buffer.from(out.Payload).toString('utf8'));
+};
+
+const executor = new ServerlessExecutor();
+const registry = new EnhancedWorkRegistry();
+registry.registerExecutor('serverless', executor);
+const work = {
+  id: 'bench',
+  type: 'serverless',
+  timeout: '30s',
+  inputs,
+  executor_config: {
+    provider: 'aws',
+    function: 'echo',
+    region: REGION,
+    endpoint: url,
+    credentials: { type: 'aws_iam', access_key: ACCESS_KEY, secret_key: SECRET_KEY },
+    timeout: '10s',
+  },
+};
+const executorInvoke = async () => {
+  const result = await registry.execute(work, {});
+  if (!result.success) throw new Error(`executor invoke failed: ${result.error}`);
+};
+// informative: the executor called directly, without the registry in front
+const directInvoke = async () => {
+  const result = await executor.execute(work, {});
+  if (!result.success) throw new Error(`executor invoke failed: ${result.error}`);
+};
+
+async function block(fn, count, samples) {
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples?.push(performance.now() - t0);
+  }
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const stats = (samples) => {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    median: pct(s, 50),
+    p90: pct(s, 90),
+    p99: pct(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+  };
+};
+
+await block(rawInvoke, WARMUP);
+await block(executorInvoke, WARMUP);
+await block(directInvoke, WARMUP);
+const rawSamples = [];
+const exSamples = [];
+const directSamples = [];
+for (let done = 0; done < N; done += BLOCK) {
+  const n = Math.min(BLOCK, N - done);
+  await block(rawInvoke, n, rawSamples);
+  await block(executorInvoke, n, exSamples);
+  await block(directInvoke, n, directSamples);
+}
+
+const r = stats(rawSamples);
+const e = stats(exSamples);
+const d = stats(directSamples);
+const fmt = (ms) => `${ms.toFixed(3)} ms`.padStart(11);
+console.log(
+  `@ubom/executor-serverless bench: ${N} sequential Lambda invokes each, local Invoke API stand-in (${url})`,
+);
+console.log(
+  `${''.padEnd(28)}${'median'.padStart(11)}${'p90'.padStart(11)}${'p99'.padStart(11)}${'mean'.padStart(11)}`,
+);
+console.log(`${'raw SDK InvokeCommand'.padEnd(28)}${fmt(r.median)}${fmt(r.p90)}${fmt(r.p99)}${fmt(r.mean)}`);
+console.log(
+  `${'executor (registry.execute)'.padEnd(28)}${fmt(e.median)}${fmt(e.p90)}${fmt(e.p99)}${fmt(e.mean)}`,
+);
+console.log(
+  `${'executor.execute (direct)'.padEnd(28)}${fmt(d.median)}${fmt(d.p90)}${fmt(d.p99)}${fmt(d.mean)}`,
+);
+const ratio = e.median / r.median;
+console.log(
+  `median latency ratio executor/raw: ${ratio.toFixed(3)}× (target ≤ 1.10×) ${ratio <= 1.1 ? 'OK' : 'OVER TARGET'}`,
+);
+console.log(`  (direct executor.execute/raw: ${(d.median / r.median).toFixed(3)}×)`);
+
+raw.destroy();
+await executor.shutdown();
+child.disconnect();
