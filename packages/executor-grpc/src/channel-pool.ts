@@ -10,14 +10,17 @@ export interface ChannelSpec {
 
 interface Entry {
   client: Client;
+  reflectionKey: string;
   inFlight: number;
   evicted: boolean;
 }
 
 export interface Lease {
   readonly client: Client;
-  /** The pool key, also the key of descriptor caches that depend on the channel. */
+  /** The pool key. */
   readonly key: string;
+  /** Endpoint + credentials (not the retry policy): what reflected descriptors are cached by. */
+  readonly reflectionKey: string;
   release(): void;
 }
 
@@ -77,6 +80,7 @@ export class ChannelPool {
     } else {
       entry = {
         client: new Client(spec.endpoint, spec.tls.create(), channelOptions(spec)),
+        reflectionKey: `${spec.endpoint}|${spec.tls.key}`,
         inFlight: 0,
         evicted: false,
       };
@@ -89,6 +93,7 @@ export class ChannelPool {
     return {
       client: held.client,
       key,
+      reflectionKey: held.reflectionKey,
       release: () => {
         if (released) return;
         released = true;

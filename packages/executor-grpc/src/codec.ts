@@ -282,6 +282,7 @@ class Walker {
   single(field: Field, value: unknown, at: Loc, depth: number): unknown {
     const resolved = field.resolvedType;
     if (resolved instanceof Enum) {
+      if (typeof value === 'string' && resolved.values[value] !== undefined) return value;
       const converted = enumValue(resolved, value);
       return 'error' in converted ? this.#issue(at, converted.error) : converted.value;
     }
@@ -303,7 +304,9 @@ export function encodeMessage(type: Type, value: unknown, path: string): Buffer 
   const normalized = walker.message(type, value, path, 0);
   if (walker.issues.length > 0) throw new ValidationError(walker.issues, { scope: 'grpc' });
   try {
-    return Buffer.from(type.encode(type.fromObject(normalized as Record<string, unknown>)).finish());
+    const bytes = type.encode(type.fromObject(normalized as Record<string, unknown>)).finish();
+    // protobufjs already returns a Buffer on Node: no copy then
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (cause) {
     throw ValidationError.single(
       path,

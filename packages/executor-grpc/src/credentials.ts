@@ -29,21 +29,47 @@ async function pem(value: string | undefined, field: string): Promise<Buffer | n
   }
 }
 
+const isPem = (value: string | undefined): boolean => value === undefined || value.includes('-----BEGIN ');
+const SYSTEM_ROOTS = build(null, null, null, undefined);
+
+/**
+ * The common cases without I/O (plaintext, system roots, PEM text); `undefined` when a file must be read.
+ * Saves the promise round trip on the hot path.
+ */
+export function resolveTlsNow(tls: GrpcTlsConfig | undefined): ResolvedTls | undefined {
+  if (tls?.enabled === false) return PLAINTEXT;
+  if (!tls || (tls.ca_cert === undefined && tls.client_cert === undefined && tls.server_name === undefined))
+    return SYSTEM_ROOTS;
+  if (!isPem(tls.ca_cert) || !isPem(tls.client_cert) || !isPem(tls.client_key)) return undefined;
+  const text = (v: string | undefined) => (v === undefined ? null : Buffer.from(v));
+  return build(text(tls.ca_cert), text(tls.client_cert), text(tls.client_key), tls.server_name);
+}
+
 /** TLS unless `tls.enabled` is explicitly false; verified against `ca_cert` or the system roots. */
 export async function resolveTls(tls: GrpcTlsConfig | undefined): Promise<ResolvedTls> {
-  if (tls?.enabled === false) return PLAINTEXT;
+  const now = resolveTlsNow(tls);
+  if (now) return now;
   const [ca, cert, key] = await Promise.all([
     pem(tls?.ca_cert, 'ca_cert'),
     pem(tls?.client_cert, 'client_cert'),
     pem(tls?.client_key, 'client_key'),
   ]);
+  return build(ca, cert, key, tls?.server_name);
+}
+
+function build(
+  ca: Buffer | null,
+  cert: Buffer | null,
+  key: Buffer | null,
+  serverName: string | undefined,
+): ResolvedTls {
   const hash = createHash('sha256');
   for (const part of [ca, cert, key]) hash.update(part ?? '-').update('\0');
-  hash.update(tls?.server_name ?? '');
+  hash.update(serverName ?? '');
   const resolved: ResolvedTls = {
     key: `tls:${hash.digest('hex').slice(0, 32)}`,
     create: () => credentials.createSsl(ca, key, cert),
   };
-  if (tls?.server_name !== undefined) resolved.serverName = tls.server_name;
+  if (serverName !== undefined) resolved.serverName = serverName;
   return resolved;
 }

@@ -15,11 +15,11 @@ import {
   type WorkResult,
 } from '@ubom/core';
 import { version } from '../package.json';
-import { invoke, type RunningCall } from './call';
+import { type CallStatus, invoke, type RunningCall } from './call';
 import { ChannelPool, type Lease } from './channel-pool';
 import { decodeMessage, encodeMessage } from './codec';
 import { type GrpcConfig, grpcConfigJsonSchema, parseConfig } from './config';
-import { resolveTls } from './credentials';
+import { resolveTls, resolveTlsNow } from './credentials';
 import {
   DescriptorCache,
   type DescriptorSource,
@@ -133,7 +133,12 @@ export class GrpcExecutor extends BasePlugin {
     throwIfAborted(signal, SCOPE);
     const clock = new MetricsClock();
     const config = this.#config(work);
-    const lease = await this.#lease(config);
+    const tls = resolveTlsNow(config.tls) ?? (await resolveTls(config.tls));
+    const lease = this.#pool.acquire({
+      endpoint: config.endpoint,
+      tls,
+      retry: retryChannelOptions(config.retry),
+    });
     try {
       const timeoutMs = config.timeout === undefined ? undefined : parseDuration(config.timeout);
       const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
@@ -145,9 +150,8 @@ export class GrpcExecutor extends BasePlugin {
       } catch (error) {
         if (!(error instanceof ReflectionRefused)) throw error;
         const refused = { code: error.code, details: error.details, headers: undefined, trailers: undefined };
-        const stub = { path: `/${config.method}`, responseStream: false } as ResolvedMethod;
         return toWorkResult({
-          method: stub,
+          method: { path: `/${config.method}`, responseStream: false },
           endpoint: config.endpoint,
           call: { ...refused, aborted: false },
           responses: [],
@@ -178,7 +182,12 @@ export class GrpcExecutor extends BasePlugin {
         },
       });
       this.#calls.add(call);
-      const outcome = await call.done.finally(() => this.#calls.delete(call));
+      let outcome: CallStatus;
+      try {
+        outcome = await call.done;
+      } finally {
+        this.#calls.delete(call);
+      }
       if (outcome.aborted && signal?.aborted) throw abortErrorFrom(signal, SCOPE);
       if (decodeError && outcome.code === Status.OK) {
         outcome.code = Status.INTERNAL;
@@ -289,7 +298,9 @@ export class GrpcExecutor extends BasePlugin {
     signal: AbortSignal | undefined,
   ): Promise<ResolvedMethod> {
     const key =
-      config.proto_files || config.descriptor_set !== undefined ? filesKey(config) : `reflect|${lease.key}`;
+      config.proto_files || config.descriptor_set !== undefined
+        ? filesKey(config)
+        : `reflect|${lease.reflectionKey}`;
     const cached = this.#descriptors.cached(key, config.method);
     if (cached) return cached;
     const source: DescriptorSource = config.proto_files
@@ -310,7 +321,12 @@ export class GrpcExecutor extends BasePlugin {
       } catch (error) {
         if (!(error instanceof ReflectionAborted)) throw error;
         // aborted by this work, or by another work that started the same reflection: then try again
-        if (signal?.aborted || attempt > 0) throw signal ? abortErrorFrom(signal, SCOPE) : error;
+        if (signal?.aborted) throw abortErrorFrom(signal, SCOPE);
+        if (attempt > 0)
+          throw new UnavailableError('server reflection was cancelled twice by other works', {
+            scope: SCOPE,
+            cause: error,
+          });
       }
     }
   }

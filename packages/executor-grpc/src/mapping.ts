@@ -10,14 +10,17 @@ export function codeName(code: number): string {
   return Status[code] ?? `CODE_${code}`;
 }
 
+const text = (v: string | Buffer): string => (typeof v === 'string' ? v : v.toString('base64'));
+
 /** Metadata as JSON: one value → a string, several → an array; `-bin` values as base64. */
 export function metadataJson(md: Metadata | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (!md) return out;
-  for (const [key, values] of Object.entries(md.toJSON())) {
-    if (key === ATTEMPTS_KEY) continue;
-    const texts = values.map((v) => (typeof v === 'string' ? v : Buffer.from(v).toString('base64')));
-    out[key] = texts.length === 1 ? (texts[0] as string) : texts;
+  const all = md.toJSON();
+  for (const key in all) {
+    const values = all[key];
+    if (key === ATTEMPTS_KEY || !values) continue;
+    out[key] = values.length === 1 ? text(values[0] as string | Buffer) : values.map(text);
   }
   return out;
 }
@@ -30,7 +33,7 @@ function attemptsOf(call: CallStatus): number {
 }
 
 export interface Mapped {
-  method: ResolvedMethod;
+  method: Pick<ResolvedMethod, 'path' | 'responseStream'>;
   endpoint: string;
   call: CallStatus;
   responses: Record<string, unknown>[];
