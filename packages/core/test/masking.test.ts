@@ -40,9 +40,15 @@ const formsOf = (secret: string): string[] => [
 function allStrings(value: unknown, out: string[] = [], seen = new Set<unknown>()): string[] {
   if (typeof value === 'string') out.push(value);
   else if (value instanceof Error) {
+    if (seen.has(value)) return out;
+    seen.add(value);
     out.push(value.message, value.stack ?? '');
     allStrings(value.cause, out, seen);
-    allStrings((value as { issues?: unknown }).issues, out, seen);
+    allStrings((value as { errors?: unknown }).errors, out, seen);
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      allStrings(v, out, seen);
+    }
   } else if (value !== null && typeof value === 'object' && !seen.has(value)) {
     seen.add(value);
     for (const [k, v] of Object.entries(value)) {
@@ -124,6 +130,25 @@ describe('Masker', () => {
     expectNoSecret(error, [secret]);
     expect(error.issues[0]?.message).toBe(`got ${MASK}`);
     expect((error.cause as Error).message).toBe(`inner ${MASK}`);
+  });
+
+  it('masks the own fields of an error (request details an SDK attaches) and the errors of an AggregateError', () => {
+    const sdkError = Object.assign(new Error('request failed'), {
+      request: {
+        headers: { authorization: `Bearer ${secret}` },
+        url: `https://x/?key=${encodeURIComponent(secret)}`,
+      },
+    });
+    const aggregate = new AggregateError([new Error(`first ${secret}`), sdkError], 'several failed');
+    masker.error(aggregate);
+    expectNoSecret([aggregate, ...aggregate.errors, sdkError.request], [secret]);
+    expect(sdkError.request.headers.authorization).toBe(`Bearer ${MASK}`);
+  });
+
+  it('masks an error whose fields lead back to itself', () => {
+    const error = Object.assign(new Error(`loop ${secret}`), { self: undefined as unknown });
+    error.self = { error };
+    expect(masker.error(error).message).toBe(`loop ${MASK}`);
   });
 
   it('never leaves a secret behind, even one the mask itself helps to form', () => {
@@ -397,6 +422,23 @@ describe('secret masking at the registry boundary', () => {
     expect(error).toBeInstanceOf(PluginError);
     expect((error as Error).message).toContain(MASK);
     expectNoSecret(error, secrets);
+  });
+
+  it('masks secrets in the own fields of an SDK-style error the executor throws', async () => {
+    const work = vaultWork();
+    const secrets = secretsOf(work);
+    const registry = setup(async () => {
+      throw Object.assign(new Error('403 Forbidden'), {
+        $metadata: { httpStatusCode: 403 },
+        request: { headers: { 'x-vault-token': secrets[2] }, body: leakOf(secrets) },
+      });
+    });
+    const error = await rejection(registry.execute(work));
+    expect(error).toBeInstanceOf(PluginError);
+    expectNoSecret(error, secrets);
+    expect(((error as PluginError).cause as { $metadata: unknown }).$metadata).toEqual({
+      httpStatusCode: 403,
+    });
   });
 
   it('masks secrets in a UbomError thrown by the executor, kept as it is', async () => {

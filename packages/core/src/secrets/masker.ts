@@ -63,7 +63,7 @@ export class Masker {
   #deep(value: unknown, seen: WeakMap<object, unknown>): unknown {
     if (typeof value === 'string') return this.string(value);
     if (value === null || typeof value !== 'object') return value;
-    if (value instanceof Error) return this.error(value);
+    if (value instanceof Error) return this.#error(value, seen);
     const done = seen.get(value);
     if (done !== undefined) return done;
     if (Array.isArray(value)) {
@@ -91,19 +91,33 @@ export class Masker {
     return copy;
   }
 
-  /** Masks an error in place (message, stack, issues, causes) and returns it. */
-  error<E>(error: E, depth = 0): E {
-    if (!(error instanceof Error) || depth > 8) return error;
-    const fields = error as unknown as { message: string; stack?: string; issues?: unknown; cause?: unknown };
-    try {
-      fields.message = this.string(fields.message);
-      if (typeof fields.stack === 'string') fields.stack = this.string(fields.stack);
-      if (Array.isArray(fields.issues)) fields.issues = this.deep(fields.issues);
-      if (fields.cause instanceof Error) this.error(fields.cause, depth + 1);
-      else if (fields.cause !== undefined) fields.cause = this.deep(fields.cause);
-    } catch {
-      // a frozen error: leave it, the caller wraps what it shows
-    }
+  /**
+   * Masks an error in place and returns it: message, stack, `issues`, the `cause` chain, the errors of
+   * an `AggregateError`, and its own fields (SDK errors carry request details such as headers).
+   * `_depth` is accepted for compatibility; cycles between errors are cut instead.
+   */
+  error<E>(error: E, _depth = 0): E {
+    return this.#error(error, new WeakMap());
+  }
+
+  #error<E>(error: E, seen: WeakMap<object, unknown>): E {
+    if (!(error instanceof Error) || seen.has(error)) return error;
+    seen.set(error, error);
+    const fields = error as unknown as Record<string, unknown>;
+    const mask = (key: string): void => {
+      try {
+        const value = fields[key];
+        if (value instanceof Error) this.#error(value, seen);
+        else if (value !== undefined) fields[key] = this.#deep(value, seen);
+      } catch {
+        // a frozen error or a getter: leave it, the caller wraps what it shows
+      }
+    };
+    mask('message');
+    mask('stack');
+    for (const key of ['cause', 'errors', 'issues']) if (Object.hasOwn(error, key)) mask(key);
+    for (const key of Object.keys(error))
+      if (!['message', 'stack', 'cause', 'errors', 'issues'].includes(key)) mask(key);
     return error;
   }
 }
