@@ -21,6 +21,18 @@ describe('optional SDKs', () => {
     expect((error.cause as { code?: string }).code).toBe('ERR_MODULE_NOT_FOUND');
   });
 
+  it('says which package to install for each provider', async () => {
+    for (const [provider, name] of [
+      ['aws', '@ubom-test/client-lambda-missing'],
+      ['gcp', '@ubom-test/google-auth-library-missing'],
+      ['azure', '@ubom-test/azure-identity-missing'],
+    ] as const) {
+      await expect(loadOptional(name, provider)).rejects.toThrow(
+        `executor_config.provider: install ${name} to use provider ${provider}`,
+      );
+    }
+  });
+
   it('tries again after a failed import (nothing is cached for a missing package)', async () => {
     await expect(loadOptional('not-installed-gcp-sdk', 'gcp')).rejects.toThrow(
       'install not-installed-gcp-sdk to use provider gcp',
