@@ -31,7 +31,9 @@ export async function packPackages(outDir, packages = publicPackages()) {
   const queue = [...packages];
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const { stdout } = await run('pnpm', ['pack', '--json', '--pack-destination', outDir], { cwd: next.dir });
+      const { stdout } = await run('pnpm', ['pack', '--json', '--pack-destination', outDir], {
+        cwd: next.dir,
+      });
       const { filename } = JSON.parse(stdout);
       packed.push({ name: next.pkg.name, dir: next.dir, pkg: next.pkg, tarball: filename });
     }
