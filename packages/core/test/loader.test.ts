@@ -352,3 +352,40 @@ export function createPlugin() {
     expect((await registry.execute(validDockerWork())).outputs).toEqual({ via: 'loader' });
   });
 });
+
+describe('DefaultPluginLoader initialization edge cases', () => {
+  it('refuses a second initializePlugin of the same name while the first is still running', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plugin = new LifecyclePlugin('slow-start', { initialize: () => gate });
+    const loader = new DefaultPluginLoader();
+    loader.registerPlugin('slow-start', () => plugin);
+    const first = loader.initializePlugin('slow-start');
+    await expect(loader.initializePlugin('slow-start')).rejects.toBeInstanceOf(ConflictError);
+    release();
+    await expect(first).resolves.toBe(plugin);
+    expect(plugin.events.filter((e) => e.startsWith('initialize'))).toHaveLength(1);
+  });
+
+  it('shuts a plugin down when its initialize fails, and can initialize it again afterwards', async () => {
+    let attempts = 0;
+    const created: LifecyclePlugin[] = [];
+    const loader = new DefaultPluginLoader();
+    loader.registerPlugin('flaky', () => {
+      const plugin = new LifecyclePlugin('flaky', {
+        initialize: async () => {
+          attempts++;
+          if (attempts === 1) throw new Error('engine not reachable');
+        },
+      });
+      created.push(plugin);
+      return plugin;
+    });
+    const error = await rejection(loader.initializePlugin('flaky'));
+    expect(error).toBeInstanceOf(PluginError);
+    expect(created[0]?.events).toContain('shut down');
+    await expect(loader.initializePlugin('flaky')).resolves.toBe(created[1]);
+  });
+});

@@ -444,3 +444,28 @@ describe('SchemaValidator', () => {
     );
   });
 });
+
+describe('SchemaValidator with hand-written draft-07 schemas', () => {
+  it('accepts a draft-07 schema and reports its problems with paths like any other', () => {
+    const validator = new SchemaValidator();
+    validator.registerSchema('legacy', {
+      type: 'legacy',
+      version: '1.0.0',
+      config: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: { url: { type: 'string' }, tags: { type: 'array', items: [{ type: 'string' }] } },
+        required: ['url'],
+        additionalProperties: false,
+      },
+    });
+    const issues = validator.check({ id: 'w', type: 'legacy', executor_config: { ulr: 'x', tags: [1] } });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'executor_config.url', message: 'is required' },
+        { path: 'executor_config.ulr', message: 'unknown key — did you mean "url"?' },
+        expect.objectContaining({ path: 'executor_config.tags[0]' }),
+      ]),
+    );
+  });
+});

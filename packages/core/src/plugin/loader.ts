@@ -24,6 +24,8 @@ export interface PluginHealth {
 interface Slot {
   factory: PluginFactory;
   instance?: ExternalWorkPlugin | undefined;
+  /** Set while `initializePlugin` runs, so a second call cannot create a second instance. */
+  starting?: boolean;
 }
 
 /** Plugin lifecycle: register factories, initialize, look up, health-check and shut down, each contained. */
@@ -63,15 +65,32 @@ export class DefaultPluginLoader {
   /** Creates the plugin and calls its `initialize(config)`; any throw or hang becomes a `PluginError`. */
   async initializePlugin(name: string, config: Record<string, unknown> = {}): Promise<ExternalWorkPlugin> {
     const slot = this.#slot(name);
-    if (slot.instance) throw new ConflictError(`plugin "${name}" is already initialized`);
-    const plugin = await this.#bounded(name, 'create', () => slot.factory());
-    if (!plugin || typeof plugin.execute !== 'function') {
-      throw new PluginError(name, 'create', new TypeError('the factory did not return a plugin'));
+    if (slot.instance || slot.starting) throw new ConflictError(`plugin "${name}" is already initialized`);
+    slot.starting = true;
+    try {
+      const plugin = await this.#bounded(name, 'create', () => slot.factory());
+      if (!plugin || typeof plugin.execute !== 'function') {
+        throw new PluginError(name, 'create', new TypeError('the factory did not return a plugin'));
+      }
+      try {
+        await this.#bounded(name, 'initialize', () => plugin.initialize(config));
+      } catch (error) {
+        // release what a half-initialized plugin may hold; its own failure to do so is only logged
+        await this.#bounded(name, 'shutdown', () => plugin.shutdown(), Math.min(this.#timeoutMs, 5000)).catch(
+          (failure: unknown) =>
+            this.#logger.warn('shutdown after a failed initialize failed', {
+              plugin: name,
+              error: String(failure),
+            }),
+        );
+        throw error;
+      }
+      slot.instance = plugin;
+      this.#logger.info('plugin initialized', { plugin: name });
+      return plugin;
+    } finally {
+      slot.starting = false;
     }
-    await this.#bounded(name, 'initialize', () => plugin.initialize(config));
-    slot.instance = plugin;
-    this.#logger.info('plugin initialized', { plugin: name });
-    return plugin;
   }
 
   /** An initialized plugin; throws `NotFoundError` for an unknown or uninitialized name. */

@@ -1,4 +1,5 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
+import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
@@ -47,15 +48,21 @@ function secretTest(extract: SecretExtractor | undefined, value: unknown): Secre
     set.has(String(value));
 }
 
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
+
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv2020(AJV_OPTIONS);
   addFormats(ajv);
   return ajv;
 }
 
+/** Hand-written plugin schemas often still declare draft-07 (or 06): those get ajv's draft-07 build. */
+const OLDER_DRAFT = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
+
 /** Validates works against JSON Schemas registered per work type. Each schema is compiled once. */
 export class SchemaValidator {
   readonly #ajv = createAjv();
+  #ajv07: Ajv | undefined;
   readonly #envelope: ValidateFunction = this.#ajv.compile(WORK_SCHEMA);
   readonly #types = new Map<WorkType, Compiled>();
 
@@ -139,8 +146,19 @@ export class SchemaValidator {
   #compile(schema: JSONSchema): ValidateFunction {
     // ajv keeps schemas by `$id`: drop the previous one so a type can be registered again
     // (a new version, or the same plugin after unregistering).
+    const older =
+      typeof schema === 'object' && typeof schema.$schema === 'string' && OLDER_DRAFT.test(schema.$schema);
+    const ajv = older ? this.#draft07() : this.#ajv;
     const id = typeof schema === 'object' ? schema.$id : undefined;
-    if (typeof id === 'string' && this.#ajv.getSchema(id)) this.#ajv.removeSchema(id);
-    return this.#ajv.compile(schema as object);
+    if (typeof id === 'string' && ajv.getSchema(id)) ajv.removeSchema(id);
+    return ajv.compile(schema as object);
+  }
+
+  #draft07(): Ajv {
+    if (!this.#ajv07) {
+      this.#ajv07 = new Ajv(AJV_OPTIONS);
+      addFormats(this.#ajv07);
+    }
+    return this.#ajv07;
   }
 }
