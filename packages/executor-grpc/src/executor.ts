@@ -72,8 +72,6 @@ export class GrpcExecutor extends BasePlugin {
   #pool = new ChannelPool(this.#settings.max_channels);
   readonly #descriptors = new DescriptorCache();
   readonly #calls = new Set<RunningCall>();
-  /** `validate` → `execute` hand-off of the parsed config (the registry calls both for each work). */
-  readonly #validated = new WeakMap<object, { config: GrpcConfig; values: unknown[] }>();
 
   constructor() {
     super(
@@ -105,22 +103,7 @@ export class GrpcExecutor extends BasePlugin {
 
   /** The rules the JSON Schema cannot express (mTLS pairs, one descriptor source…). No I/O: see `dryRun`. */
   override validate(work: Work): void {
-    const raw = work.executor_config;
-    const config = parseConfig(raw);
-    this.#validated.set(raw, { config, values: Object.values(raw) });
-  }
-
-  /** The config `validate` just parsed for this very object (taken once, unchanged), else a fresh parse. */
-  #config(work: Work): GrpcConfig {
-    const raw = work.executor_config;
-    const handed = this.#validated.get(raw);
-    if (handed) {
-      this.#validated.delete(raw);
-      const values = Object.values(raw);
-      if (values.length === handed.values.length && values.every((v, i) => v === handed.values[i]))
-        return handed.config;
-    }
-    return parseConfig(raw);
+    parseConfig(work.executor_config);
   }
 
   /** Open channels and calls in flight: both drop to 0 after `shutdown()`; calls also after each work. */
@@ -132,7 +115,7 @@ export class GrpcExecutor extends BasePlugin {
     const signal = options.signal;
     throwIfAborted(signal, SCOPE);
     const clock = new MetricsClock();
-    const config = this.#config(work);
+    const config = parseConfig(work.executor_config);
     const tls = resolveTlsNow(config.tls) ?? (await resolveTls(config.tls));
     const lease = this.#pool.acquire({
       endpoint: config.endpoint,

@@ -3,7 +3,6 @@ import { GrpcExecutor } from './executor';
 
 export {
   type GrpcConfig,
-  type GrpcConfigInput,
   type GrpcRetryConfig,
   type GrpcTlsConfig,
   grpcConfigJsonSchema,

@@ -1,7 +1,7 @@
 import type { ValidationError } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import { grpcConfigJsonSchema, grpcConfigSchema } from '../src';
-import { parseConfig } from '../src/config';
+import { parseConfig, RETRY_DEFAULTS } from '../src/config';
 import { retryChannelOptions } from '../src/retry';
 
 const valid = { endpoint: 'localhost:50051', method: 'demo.v1.Echo/Unary' };
@@ -15,24 +15,22 @@ const issuesOf = (raw: unknown) => {
 };
 
 describe('executor_config', () => {
-  it('fills defaults: TLS on, no retry policy, no deadline, reflection as the descriptor source', () => {
-    const config = parseConfig(valid);
-    expect(config.tls).toBeUndefined();
-    expect(config.retry).toBeUndefined();
-    expect(config.timeout).toBeUndefined();
-    expect(retryChannelOptions(config.retry)).toEqual({ maxAttempts: 1 });
-    expect(parseConfig({ ...valid, tls: {} }).tls).toEqual({ enabled: true });
+  it('returns a valid config as given: no retry policy unless asked, no deadline', () => {
+    const raw = { ...valid, tls: { enabled: false } };
+    expect(parseConfig(raw)).toBe(raw);
+    expect(retryChannelOptions(parseConfig(valid).retry)).toEqual({ maxAttempts: 1 });
+    expect(retryChannelOptions({ max_attempts: 1 })).toEqual({ maxAttempts: 1 });
   });
 
-  it('fills retry defaults the way grpc-js service configs take them', () => {
-    const config = parseConfig({ ...valid, retry: { initial_delay: '250ms', max_delay: '1m' } });
-    expect(config.retry).toEqual({
+  it('applies the schema defaults of retry, in the form grpc-js service configs take', () => {
+    expect(RETRY_DEFAULTS).toEqual({
       max_attempts: 3,
-      initial_delay: '250ms',
-      max_delay: '1m',
+      initial_delay: '1s',
+      max_delay: '10s',
       backoff_multiplier: 2,
       retryable_codes: ['UNAVAILABLE'],
     });
+    const config = parseConfig({ ...valid, retry: { initial_delay: '250ms', max_delay: '1m' } });
     const options = retryChannelOptions(config.retry);
     expect(JSON.parse(options.serviceConfig ?? '{}')).toEqual({
       methodConfig: [
