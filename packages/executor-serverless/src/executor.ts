@@ -130,7 +130,7 @@ export class ServerlessExecutor extends BasePlugin {
     return driver;
   }
 
-  /** The parsed config (cached by content in `parseConfig`). */
+  /** The parsed config (cached by content in `parseConfig`, so validate + execute parse once). */
   #config(work: Work): ServerlessConfig {
     return parseConfig((work as Partial<Work> | null)?.executor_config);
   }

@@ -43,7 +43,8 @@ export function toWorkResult(
     success: outcome.ok,
     outputs: outcome.outputs,
     logs: logs.entries(),
-    metrics: clock.finish(outcome.metrics, Math.max(1, outcome.attempts)),
+    // finish() spreads its argument into the metrics; Object.assign afterwards is much cheaper
+    metrics: Object.assign(clock.finish({}, Math.max(1, outcome.attempts)), outcome.metrics),
     error: outcome.error,
   });
   return secrets.maskResult(result);
