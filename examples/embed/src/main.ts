@@ -17,26 +17,22 @@ const registry = new EnhancedWorkRegistry({
   },
 });
 
-const node = (script: string) => ['node', '-e', script];
+const proc = (id: string, script: string, timeout?: string): Work => ({
+  ...{ id, type: 'process', executor_config: { command: ['node', '-e', script] } },
+  ...(timeout ? { timeout } : {}),
+});
+const onLog = (entry: LogEntry) => console.log(`  ${entry.message}`);
 const works: Work[] = [
-  { id: 'greet', type: 'process', executor_config: { command: node('console.log("hello from a work")') } },
-  {
-    id: 'slow',
-    type: 'process',
-    timeout: '500ms',
-    executor_config: { command: node('setTimeout(() => {}, 9e3)') },
-  },
+  proc('greet', 'console.log("hello from a work")'),
+  proc('slow', 'setTimeout(() => {}, 9e3)', '500ms'),
   { id: 'typo', type: 'process', executor_config: { comand: ['true'], timeout: 'soon' } },
 ];
-const onLog = (entry: LogEntry) => console.log(`  ${entry.source}: ${entry.message}`);
 
 for (const work of works) {
   try {
-    const result = await registry.execute(work, { workflowId: 'embed-demo' }, { onLog });
+    const result = await registry.execute(work, { workflowId: 'embed' }, { onLog });
     const outcome = result.success ? 'succeeded' : `failed (${result.error})`;
-    console.log(
-      `${work.id}: ${outcome} in ${result.metrics.durationMs} ms, outputs ${JSON.stringify(result.outputs)}`,
-    );
+    console.log(`${work.id}: ${outcome}, outputs ${JSON.stringify(result.outputs)}`);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     console.log(`${work.id}: not run\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
