@@ -30,7 +30,10 @@ function failure(
   const suffix = detail ? `: ${detail}` : '';
   if (outcome.oomKilled) {
     const limit = config.resources?.memory_limit;
-    return `the container ran out of memory${limit === undefined ? '' : ` (memory_limit ${limit})`} and was killed${suffix}`;
+    const within = limit === undefined ? '' : ` (memory_limit ${limit})`;
+    return outcome.oomSource === 'inferred'
+      ? `the container was killed (exit code 137), most likely out of memory${within}${suffix}`
+      : `the container ran out of memory${within} and was killed${suffix}`;
   }
   if (outcome.exitCode !== 0)
     return `the container exited with code ${outcome.exitCode ?? 'unknown'}${suffix}`;
@@ -70,6 +73,7 @@ export function toWorkResult(outcome: RunOutcome, ctx: MappingContext): WorkResu
   const extra: Record<string, unknown> = {
     exit_code: outcome.exitCode ?? null,
     oom_killed: outcome.oomKilled,
+    ...(outcome.oomSource ? { oom_source: outcome.oomSource } : {}),
     ...outcome.timings,
     stdout_bytes: outcome.output.stdout.totalBytes,
     stderr_bytes: outcome.output.stderr.totalBytes,

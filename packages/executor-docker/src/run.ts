@@ -46,6 +46,11 @@ export interface RunOutcome {
   stoppedBy: 'timeout' | 'abort' | undefined;
   exitCode: number | undefined;
   oomKilled: boolean;
+  /**
+   * `engine`: the engine saw the OOM kill. `inferred`: SIGKILLed (137) under a memory_limit by no one
+   * we know of; the engine misses some OOM kills (containerd reports the exit before the OOM event).
+   */
+  oomSource: 'engine' | 'inferred' | undefined;
   containerId: string;
   imageId: string | undefined;
   imageDigest: string | undefined;
@@ -226,6 +231,14 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     const info = await container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined);
     const state = info?.State;
     const image = await imageInfo;
+    const exitCode =
+      state?.ExitCode ?? (typeof first === 'object' && 'exited' in first ? first.exited : undefined);
+    const oomSource =
+      state?.OOMKilled === true
+        ? ('engine' as const)
+        : exitCode === 137 && stoppedBy === undefined && config.resources?.memory_limit !== undefined
+          ? ('inferred' as const)
+          : undefined;
     let outputsFile: OutputsFile | undefined;
     if (config.outputs_file !== undefined && stoppedBy === undefined) {
       outputsFile = await readOutputsFile(container, config.outputs_file, callSignal(engine)).catch(
@@ -236,9 +249,9 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     cleaned = removed || config.keep_container;
     return {
       stoppedBy,
-      exitCode:
-        state?.ExitCode ?? (typeof first === 'object' && 'exited' in first ? first.exited : undefined),
-      oomKilled: state?.OOMKilled === true,
+      exitCode,
+      oomKilled: oomSource !== undefined,
+      oomSource,
       containerId: container.id,
       imageId: image?.id ?? info?.Image,
       imageDigest: image?.digest ?? info?.Image,

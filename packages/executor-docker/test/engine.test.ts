@@ -40,10 +40,12 @@ describe('choosing the engine', () => {
     await executor.healthCheck();
     const result = await executor.execute(echo, {});
     expect(result.success).toBe(true);
-    expect(result.logs.filter((l) => l.source !== 'executor').map((l) => l.message)).toEqual([
-      'remote',
-      'err',
-    ]);
+    expect(
+      result.logs
+        .filter((l) => l.source !== 'executor')
+        .map((l) => `${l.source}:${l.message}`)
+        .sort(),
+    ).toEqual(['stderr:err', 'stdout:remote']);
     expect(await countManaged()).toBe(0);
   });
 
