@@ -49,9 +49,22 @@ export class ClientCache<C> {
   }
 }
 
-/** Values looked up remotely (function timeout, URL, key), kept `ttlMs`; concurrent loads share one call. */
+interface Lookup<V> {
+  value: Promise<V>;
+  expires: number;
+  settled: boolean;
+  /** Callers still waiting; when the last one gives up, the look-up itself is aborted. */
+  waiting: number;
+  controller: AbortController;
+}
+
+/**
+ * Values looked up remotely (function timeout, URL, key), kept `ttlMs`. Concurrent callers share one
+ * look-up; each can give up through its own signal, and the look-up is aborted only when every caller
+ * waiting on it has. A failed look-up is not remembered.
+ */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, { value: Promise<V>; expires: number }>();
+  readonly #entries = new Map<string, Lookup<V>>();
   readonly #ttlMs: number;
   readonly #max: number;
 
@@ -60,28 +73,73 @@ export class TtlCache<V> {
     this.#max = max;
   }
 
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  get(key: string, load: (signal: AbortSignal) => Promise<V>, signal: AbortSignal): Promise<V> {
     const now = Date.now();
-    const hit = this.#entries.get(key);
-    if (hit && hit.expires > now) return hit.value;
-    const value = load();
-    this.#entries.set(key, { value, expires: now + this.#ttlMs });
-    // a failed look-up is not remembered
-    value.catch(() => {
-      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
-    });
+    let entry = this.#entries.get(key);
+    if (!entry || entry.expires <= now) entry = this.#start(key, load, now);
+    if (entry.settled) return entry.value;
+    return this.#wait(entry, signal);
+  }
+
+  #start(key: string, load: (signal: AbortSignal) => Promise<V>, now: number): Lookup<V> {
+    const controller = new AbortController();
+    const entry: Lookup<V> = {
+      value: load(controller.signal),
+      expires: now + this.#ttlMs,
+      settled: false,
+      waiting: 0,
+      controller,
+    };
+    entry.value.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        entry.settled = true;
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
+    this.#entries.set(key, entry);
     if (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    return value;
+    return entry;
   }
 
-  delete(key: string): void {
-    this.#entries.delete(key);
+  #wait(entry: Lookup<V>, signal: AbortSignal): Promise<V> {
+    entry.waiting += 1;
+    let counted = true;
+    const leave = () => {
+      if (!counted) return;
+      counted = false;
+      entry.waiting -= 1;
+    };
+    return new Promise<V>((resolve, reject) => {
+      const abort = () => {
+        leave();
+        if (entry.waiting === 0 && !entry.settled) entry.controller.abort(signal.reason);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return abort();
+      signal.addEventListener('abort', abort, { once: true });
+      entry.value.then(
+        (value) => {
+          signal.removeEventListener('abort', abort);
+          leave();
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', abort);
+          leave();
+          reject(error);
+        },
+      );
+    });
   }
 
   clear(): void {
+    for (const entry of this.#entries.values()) if (!entry.settled) entry.controller.abort();
     this.#entries.clear();
   }
 }

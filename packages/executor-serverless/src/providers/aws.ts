@@ -181,14 +181,14 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     request: InvokeRequest<AwsConfig>,
   ) {
     const { config, signal, deadline, logs } = request;
-    const lookup = async (): Promise<number | undefined> => {
+    const lookup = async (lookupSignal: AbortSignal): Promise<number | undefined> => {
       try {
         const info = await client.send(
           new sdk.GetFunctionConfigurationCommand({
             FunctionName: config.function,
             ...(config.qualifier ? { Qualifier: config.qualifier } : {}),
           }),
-          { abortSignal: signal, requestTimeout: remaining(deadline) },
+          { abortSignal: lookupSignal, requestTimeout: remaining(deadline) },
         );
         return info.Timeout === undefined ? undefined : info.Timeout * 1000;
       } catch (error) {
@@ -200,6 +200,7 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     const functionTimeoutMs = await this.#functionTimeouts.get(
       `${key}|${config.function}|${config.qualifier ?? ''}`,
       lookup,
+      signal,
     );
     if (functionTimeoutMs === undefined) {
       logs.add('debug', 'executor', 'could not read the function configuration; its timeout was not checked');

@@ -78,37 +78,44 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
     const { config, signal } = request;
     const { app = '', subscription_id = '', resource_group = '' } = config;
     const where = [config.api_endpoint, subscription_id, resource_group, app, config.function];
-    return this.#keys.get(cacheKey(config.credentials, ...where), async () => {
-      const [identity, appService] = await Promise.all([
-        loadOptional<IdentitySdk>('@azure/identity', 'azure'),
-        loadOptional<AppServiceSdk>('@azure/arm-appservice', 'azure'),
-      ]);
-      const credential = this.#credentials.get(cacheKey(config.credentials), () =>
-        createCredential(identity, config),
-      );
-      const client = this.#arm.get(
-        cacheKey(config.credentials, config.api_endpoint, subscription_id),
-        () =>
-          new appService.WebSiteManagementClient(credential, subscription_id, {
-            ...(config.api_endpoint ? { endpoint: config.api_endpoint } : {}),
-          }),
-      );
-      let keys: AppService.StringDictionary;
-      try {
-        keys = await client.webApps.listFunctionKeys(resource_group, app, config.function, {
-          abortSignal: signal,
-        });
-      } catch (error) {
-        throw signal.aborted ? error : armError(error, config);
-      }
-      const properties = keys.properties ?? {};
-      const key = properties.default ?? Object.values(properties)[0];
-      if (!key)
-        throw new NotFoundError(`Azure function "${config.function}" of app "${app}" has no function keys`, {
-          scope,
-        });
-      return key;
-    });
+    return this.#keys.get(
+      cacheKey(config.credentials, ...where),
+      async (lookupSignal) => {
+        const [identity, appService] = await Promise.all([
+          loadOptional<IdentitySdk>('@azure/identity', 'azure'),
+          loadOptional<AppServiceSdk>('@azure/arm-appservice', 'azure'),
+        ]);
+        const credential = this.#credentials.get(cacheKey(config.credentials), () =>
+          createCredential(identity, config),
+        );
+        const client = this.#arm.get(
+          cacheKey(config.credentials, config.api_endpoint, subscription_id),
+          () =>
+            new appService.WebSiteManagementClient(credential, subscription_id, {
+              ...(config.api_endpoint ? { endpoint: config.api_endpoint } : {}),
+            }),
+        );
+        let keys: AppService.StringDictionary;
+        try {
+          keys = await client.webApps.listFunctionKeys(resource_group, app, config.function, {
+            abortSignal: lookupSignal,
+          });
+        } catch (error) {
+          throw lookupSignal.aborted ? error : armError(error, config);
+        }
+        const properties = keys.properties ?? {};
+        const key = properties.default ?? Object.values(properties)[0];
+        if (!key)
+          throw new NotFoundError(
+            `Azure function "${config.function}" of app "${app}" has no function keys`,
+            {
+              scope,
+            },
+          );
+        return key;
+      },
+      signal,
+    );
   }
 
   async close(): Promise<void> {

@@ -153,54 +153,58 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
   #resolve(request: InvokeRequest<GcpConfig>): Promise<Target> {
     const { config, signal, deadline } = request;
     const name = functionName(config);
-    return this.#targets.get(cacheKey(config.credentials, config.api_endpoint, name), async () => {
-      const [authSdk, sdk] = await Promise.all([
-        loadOptional<AuthSdk>('google-auth-library', 'gcp'),
-        loadOptional<FunctionsSdk>('@google-cloud/functions', 'gcp'),
-      ]);
-      const client = this.#functionClients.get(cacheKey(config.credentials, config.api_endpoint), () => {
-        const auth = this.#auth(authSdk, config);
-        // our google-auth-library copy may differ from the one google-gax pins: the types clash, the objects work
-        const options = {
-          fallback: true,
-          ...(auth instanceof authSdk.PassThroughClient ? { authClient: auth } : { auth }),
-        } as unknown as NonNullable<ConstructorParameters<typeof sdk.v2.FunctionServiceClient>[0]>;
-        if (config.api_endpoint) {
-          const api = new URL(config.api_endpoint);
-          const https = api.protocol === 'https:';
-          Object.assign(options, {
-            apiEndpoint: api.hostname,
-            port: Number(api.port || (https ? 443 : 80)),
-            protocol: https ? 'https' : 'http',
+    return this.#targets.get(
+      cacheKey(config.credentials, config.api_endpoint, name),
+      async (lookupSignal) => {
+        const [authSdk, sdk] = await Promise.all([
+          loadOptional<AuthSdk>('google-auth-library', 'gcp'),
+          loadOptional<FunctionsSdk>('@google-cloud/functions', 'gcp'),
+        ]);
+        const client = this.#functionClients.get(cacheKey(config.credentials, config.api_endpoint), () => {
+          const auth = this.#auth(authSdk, config);
+          // our google-auth-library copy may differ from the one google-gax pins: the types clash, the objects work
+          const options = {
+            fallback: true,
+            ...(auth instanceof authSdk.PassThroughClient ? { authClient: auth } : { auth }),
+          } as unknown as NonNullable<ConstructorParameters<typeof sdk.v2.FunctionServiceClient>[0]>;
+          if (config.api_endpoint) {
+            const api = new URL(config.api_endpoint);
+            const https = api.protocol === 'https:';
+            Object.assign(options, {
+              apiEndpoint: api.hostname,
+              port: Number(api.port || (https ? 443 : 80)),
+              protocol: https ? 'https' : 'http',
+            });
+          }
+          return new sdk.v2.FunctionServiceClient(options);
+        });
+        const call = client.getFunction({ name }, { timeout: remaining(deadline) }) as Promise<
+          [GcpFunction, unknown, unknown]
+        > & {
+          cancel?: () => void;
+        };
+        let fn: GcpFunction;
+        try {
+          [fn] = await raceSignal(call, lookupSignal, () => call.cancel?.());
+        } catch (error) {
+          throw lookupSignal.aborted ? error : gaxError(error, name);
+        }
+        const url = fn.url ?? fn.serviceConfig?.uri;
+        if (!url)
+          throw new UnavailableError(`Cloud Function ${name} has no URL (is it an HTTP function?)`, {
+            scope,
+            retryable: false,
+          });
+        if (fn.state !== undefined && fn.state !== null && fn.state !== 'ACTIVE' && fn.state !== 1) {
+          throw new UnavailableError(`Cloud Function ${name} is not active (state ${String(fn.state)})`, {
+            scope,
           });
         }
-        return new sdk.v2.FunctionServiceClient(options);
-      });
-      const call = client.getFunction({ name }, { timeout: remaining(deadline) }) as Promise<
-        [GcpFunction, unknown, unknown]
-      > & {
-        cancel?: () => void;
-      };
-      let fn: GcpFunction;
-      try {
-        [fn] = await raceSignal(call, signal, () => call.cancel?.());
-      } catch (error) {
-        throw signal.aborted ? error : gaxError(error, name);
-      }
-      const url = fn.url ?? fn.serviceConfig?.uri;
-      if (!url)
-        throw new UnavailableError(`Cloud Function ${name} has no URL (is it an HTTP function?)`, {
-          scope,
-          retryable: false,
-        });
-      if (fn.state !== undefined && fn.state !== null && fn.state !== 'ACTIVE' && fn.state !== 1) {
-        throw new UnavailableError(`Cloud Function ${name} is not active (state ${String(fn.state)})`, {
-          scope,
-        });
-      }
-      const seconds = Number(fn.serviceConfig?.timeoutSeconds ?? Number.NaN);
-      return { url, timeoutMs: Number.isFinite(seconds) ? seconds * 1000 : undefined };
-    });
+        const seconds = Number(fn.serviceConfig?.timeoutSeconds ?? Number.NaN);
+        return { url, timeoutMs: Number.isFinite(seconds) ? seconds * 1000 : undefined };
+      },
+      signal,
+    );
   }
 
   async close(): Promise<void> {
