@@ -138,6 +138,11 @@ export class TtlCache<V> {
     });
   }
 
+  /** Forgets `key` (a value found stale), without aborting a look-up in flight. */
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
   clear(): void {
     for (const entry of this.#entries.values()) if (!entry.settled) entry.controller.abort();
     this.#entries.clear();

@@ -21,6 +21,7 @@ const arm = {
 const IDENTITY_HEADER = 'ubom-identity-header-0001';
 
 let azure: AzureServer;
+const functionKeys: Record<string, string> = { echo: FUNCTION_KEY, fail: FUNCTION_KEY, slow: FUNCTION_KEY };
 let executor: ServerlessExecutor;
 let registry: EnhancedWorkRegistry;
 const savedEnv = { ...process.env };
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const dir = inject('certDir');
   azure = await startAzureServer({
     tls: { key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.crt')) },
-    functionKeys: { echo: FUNCTION_KEY, fail: FUNCTION_KEY, slow: FUNCTION_KEY },
+    functionKeys,
     app,
     arm,
     identityHeader: IDENTITY_HEADER,
@@ -158,6 +159,23 @@ describe('azure: keys fetched through ARM listkeys', () => {
     expect(token).toMatchObject({ clientId: app.clientId, scope: 'https://management.azure.com/.default' });
     expect(listkeys().at(-1)?.query['api-version']).toMatch(/^\d{4}-\d\d-\d\d/);
     expectNoSecret(JSON.stringify([a, b]), FUNCTION_KEY, 'the results');
+  });
+
+  it('fetches the key again when the cached one was rotated, and retries once', async () => {
+    const fresh = new ServerlessExecutor();
+    const work = viaArm('echo', { ...clientSecret, authority_host: azure.url });
+    expect((await fresh.execute(work, {})).success).toBe(true);
+    const before = listkeys().length;
+    functionKeys.echo = 'ubomRotatedFunctionKey-000000000000000000000000002==';
+    try {
+      const result = await fresh.execute(work, {});
+      expect(result.success).toBe(true);
+      expect(listkeys().length - before).toBe(1);
+      expectNoSecret(JSON.stringify(result), functionKeys.echo, 'the result');
+    } finally {
+      functionKeys.echo = FUNCTION_KEY;
+      await fresh.shutdown();
+    }
   });
 
   it('rejects refused credentials without showing the client secret', async () => {

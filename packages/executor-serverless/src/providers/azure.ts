@@ -54,10 +54,24 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
   readonly #keys = new TtlCache<string>(KEY_TTL_MS);
 
   async invoke(request: InvokeRequest<AzureConfig>): Promise<InvokeOutcome> {
-    const { config, signal } = request;
+    const { config } = request;
     const url = functionUrl(config);
-    const key =
-      config.credentials.type === 'function_key' ? config.credentials.key : await this.#fetchKey(request);
+    if (config.credentials.type === 'function_key') return this.#call(request, url, config.credentials.key);
+    const key = await this.#fetchKey(request);
+    try {
+      return await this.#call(request, url, key);
+    } catch (error) {
+      // a cached key may have been rotated: fetch it again once, and retry only if it changed
+      if (!(error instanceof UnavailableError) || error.retryable || request.signal.aborted) throw error;
+      this.#keys.delete(this.#keyId(config));
+      const fresh = await this.#fetchKey(request);
+      if (fresh === key) throw error;
+      return this.#call(request, url, fresh);
+    }
+  }
+
+  async #call(request: InvokeRequest<AzureConfig>, url: string, key: string): Promise<InvokeOutcome> {
+    const { config, signal } = request;
     request.secrets.add(key);
     if (config.invocation_type === 'dry_run') {
       return { ok: true, outputs: { dry_run: true, url }, metrics: { provider: 'azure' }, attempts: 1 };
@@ -74,12 +88,23 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
     return outcome;
   }
 
+  #keyId(config: AzureConfig): string {
+    const { app = '', subscription_id = '', resource_group = '' } = config;
+    return cacheKey(
+      config.credentials,
+      config.api_endpoint,
+      subscription_id,
+      resource_group,
+      app,
+      config.function,
+    );
+  }
+
   #fetchKey(request: InvokeRequest<AzureConfig>): Promise<string> {
     const { config, signal } = request;
     const { app = '', subscription_id = '', resource_group = '' } = config;
-    const where = [config.api_endpoint, subscription_id, resource_group, app, config.function];
     return this.#keys.get(
-      cacheKey(config.credentials, ...where),
+      this.#keyId(config),
       async (lookupSignal) => {
         const [identity, appService] = await Promise.all([
           loadOptional<IdentitySdk>('@azure/identity', 'azure'),
