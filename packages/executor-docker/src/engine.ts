@@ -15,6 +15,8 @@ export interface Engine {
   /** The engine's unix socket when local (refused as a bind mount source). */
   readonly socketPath: string | undefined;
   readonly requestTimeoutMs: number;
+  /** Repository digest by image ID (immutable content, so cached). */
+  readonly digests: Map<string, string>;
 }
 
 const isPem = (value: string): boolean => value.trimStart().startsWith('-----BEGIN');
@@ -99,6 +101,7 @@ export function createEngine(config: DockerPluginConfig): Engine {
       socketPath ??
       (config.host === undefined && !process.env.DOCKER_HOST ? '/var/run/docker.sock' : undefined),
     requestTimeoutMs: config.requestTimeoutMs,
+    digests: new Map(),
   };
 }
 

@@ -115,6 +115,19 @@ async function create(input: RunInput, timings: RunOutcome['timings']): Promise<
   }
 }
 
+/**
+ * The image's repository digest (`repo@sha256:…`, what a registry serves), or its ID when it has none
+ * (built or imported locally). Cached per engine: an image ID names immutable content.
+ */
+async function repoDigest(engine: Engine, imageId: string): Promise<string> {
+  const cached = engine.digests.get(imageId);
+  if (cached) return cached;
+  const image = await inspectImage(engine, imageId).catch(() => undefined);
+  const digest = image?.RepoDigests?.[0];
+  if (digest) engine.digests.set(imageId, digest);
+  return digest ?? imageId;
+}
+
 /** A container that could not start (missing executable, bad mount): nothing ran. */
 function startError(error: unknown, masker: Masker): Error {
   const message = masker.string(describeEngineError(error));
@@ -203,14 +216,6 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     } catch (error) {
       throw startError(error, masker);
     }
-    const imageInfo = container.inspect({ abortSignal: callSignal(engine, signal) }).then(
-      async (info) => {
-        const image = await inspectImage(engine, info.Image);
-        return { id: info.Image, digest: image.RepoDigests?.[0] ?? info.Image };
-      },
-      () => undefined,
-    );
-    imageInfo.catch(() => {});
     const waited = container.wait({ abortSignal: waitController.signal }).then(
       (r: { StatusCode?: number }) => ({ exited: r.StatusCode }),
       (error: unknown) => ({ failed: error }),
@@ -226,11 +231,13 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       throw engineUnavailable(engine, first.failed);
     }
     timings.run_ms = since(t0);
-    await drained(stream, DRAIN_MS);
-    output.end();
-    const info = await container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined);
+    // the output drains while the engine tells how the container ended
+    const [info] = await Promise.all([
+      container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined),
+      drained(stream, DRAIN_MS).then(() => output.end()),
+    ]);
     const state = info?.State;
-    const image = await imageInfo;
+    const digest = info ? repoDigest(engine, info.Image) : undefined;
     const exitCode =
       state?.ExitCode ?? (typeof first === 'object' && 'exited' in first ? first.exited : undefined);
     const oomSource =
@@ -247,14 +254,15 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     }
     if (!config.keep_container) removed = await removeContainer(engine, container);
     cleaned = removed || config.keep_container;
+    const imageDigest = await digest;
     return {
       stoppedBy,
       exitCode,
       oomKilled: oomSource !== undefined,
       oomSource,
       containerId: container.id,
-      imageId: image?.id ?? info?.Image,
-      imageDigest: image?.digest ?? info?.Image,
+      imageId: info?.Image,
+      imageDigest,
       output,
       outputsFile,
       removed,
