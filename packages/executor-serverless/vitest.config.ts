@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // real SDK retries with backoff, real local servers
     testTimeout: 30_000,
+    // the AWS SDK's notice that releases after January 2027 need Node 22 (we test on Node 20)
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     hookTimeout: 30_000,
   },
 });

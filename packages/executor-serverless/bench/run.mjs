@@ -7,6 +7,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { EnhancedWorkRegistry } from '@ubom/core';
 import { ServerlessExecutor } from '../dist/index.js';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const N = Number(process.env.BENCH_INVOKES ?? 1000);
 const WARMUP = 200;
 const ACCESS_KEY = 'AKIAUBOMBENCHKEY0001';
