@@ -223,6 +223,26 @@ export const dockerConfigJsonSchema = z.toJSONSchema(dockerConfigSchema, {
   io: 'input',
 }) as Record<string, unknown>;
 
+/** `WorkResult.outputs` of a docker work. */
+export const DOCKER_OUTPUTS_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: {
+    exit_code: { type: ['integer', 'null'], description: 'Exit code of the main process (137: killed).' },
+    container_id: { type: 'string' },
+    image: {
+      type: ['string', 'null'],
+      description: 'Repository digest (repo@sha256:…) of the image run, or its ID when it has none.',
+    },
+    image_id: { type: ['string', 'null'], description: 'Image ID (sha256 of its config).' },
+    oom_killed: { type: 'boolean' },
+    stdout: { type: 'string', description: 'The last 64 KiB of stdout.' },
+    stderr: { type: 'string', description: 'The last 64 KiB of stderr.' },
+    result: { description: 'The JSON the container wrote to outputs_file.' },
+  },
+  required: ['exit_code', 'container_id', 'image', 'image_id', 'oom_killed', 'stdout', 'stderr'],
+} as const;
+
 /** Every secret value of a config (registry auth and secret variables), for masking. */
 export function secretValues(config: DockerConfig): string[] {
   const values = Object.values(config.secret_environment ?? {});

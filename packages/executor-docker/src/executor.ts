@@ -16,7 +16,7 @@ import {
 } from '@ubom/core';
 import type Docker from 'dockerode';
 import { version } from '../package.json';
-import { type DockerConfig, dockerConfigJsonSchema, secretValues } from './config';
+import { DOCKER_OUTPUTS_SCHEMA, type DockerConfig, dockerConfigJsonSchema, secretValues } from './config';
 import { createEngine, type Engine, pingEngine } from './engine';
 import { imageExists, imageReference } from './image';
 import { toWorkResult } from './mapping';
@@ -60,7 +60,12 @@ export class DockerExecutor extends BasePlugin {
         version,
         capabilities: { cancel: true, streamLogs: true, dryRun: true, remote: true },
       },
-      { type: DOCKER_WORK_TYPE, version: '1.0.0', config: dockerConfigJsonSchema },
+      {
+        type: DOCKER_WORK_TYPE,
+        version: '1.0.0',
+        config: dockerConfigJsonSchema,
+        outputs: DOCKER_OUTPUTS_SCHEMA,
+      },
     );
   }
 

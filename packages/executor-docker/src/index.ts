@@ -3,6 +3,7 @@ import { DockerExecutor } from './executor';
 
 export { splitArgs } from './argv';
 export {
+  DOCKER_OUTPUTS_SCHEMA,
   type DockerConfig,
   type DockerConfigInput,
   dockerConfigJsonSchema,

@@ -1,3 +1,4 @@
+import { createAjv } from '@ubom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerExecutor } from '../src/executor';
 import { countManaged, docker, dockerWork, IMAGE, logWatcher, newExecutor } from './support/docker';
@@ -108,6 +109,8 @@ describe('running containers', () => {
     for (const key of ['pull_ms', 'create_ms', 'run_ms']) expect(typeof result.metrics[key]).toBe('number');
     expect(result.metrics.pull_ms).toBe(0);
     expect(result.metrics.exit_code).toBe(0);
+    const outputsSchema = createAjv().compile(executor.getSchema().outputs as object);
+    expect(outputsSchema(result.outputs), JSON.stringify(outputsSchema.errors)).toBe(true);
   });
 });
 
