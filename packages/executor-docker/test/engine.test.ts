@@ -5,7 +5,7 @@ import { DockerExecutor } from '../src/executor';
 import { parsePluginConfig } from '../src/plugin-config';
 import { type Certs, makeCerts } from './support/certs';
 import { countManaged, dockerWork } from './support/docker';
-import { type Proxy, silentEngine, tcpEngine, tlsEngine } from './support/proxy';
+import { type EngineProxy, silentEngine, tcpEngine, tlsEngine } from './support/proxy';
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -16,8 +16,8 @@ const failure = (p: Promise<unknown>) =>
 const echo = dockerWork({ command: ['sh', '-c', 'echo remote; echo err >&2'] });
 
 let certs: Certs;
-let tls: Proxy;
-let tcp: Proxy;
+let tls: EngineProxy;
+let tcp: EngineProxy;
 beforeAll(async () => {
   certs = makeCerts();
   tls = await tlsEngine({ ca: certs.ca, cert: certs.serverCert, key: certs.serverKey });

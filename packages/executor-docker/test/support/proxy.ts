@@ -4,12 +4,12 @@ import { createServer as createTlsServer } from 'node:tls';
 /** The local engine's socket: the proxies below make it look like a remote engine. */
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
-export interface Proxy {
+export interface EngineProxy {
   port: number;
   close(): Promise<void>;
 }
 
-function listen(server: Server, sockets: Set<Socket>): Promise<Proxy> {
+function listen(server: Server, sockets: Set<Socket>): Promise<EngineProxy> {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -38,18 +38,18 @@ const pipeToEngine = (client: Socket) => {
 };
 
 /** A plain TCP endpoint for the engine (what `dockerd -H tcp://…` gives). */
-export function tcpEngine(): Promise<Proxy> {
+export function tcpEngine(): Promise<EngineProxy> {
   return listen(createServer(pipeToEngine), new Set());
 }
 
 /** A mutual-TLS endpoint for the engine (what `dockerd --tlsverify -H tcp://…:2376` gives). */
-export function tlsEngine(tls: { ca: string; cert: string; key: string }): Promise<Proxy> {
+export function tlsEngine(tls: { ca: string; cert: string; key: string }): Promise<EngineProxy> {
   const server = createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: true }, pipeToEngine);
   return listen(server as unknown as Server, new Set());
 }
 
 /** Accepts connections and never answers: an engine that hangs. */
-export function silentEngine(): Promise<Proxy> {
+export function silentEngine(): Promise<EngineProxy> {
   return listen(
     createServer(() => {}),
     new Set(),

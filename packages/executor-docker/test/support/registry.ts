@@ -101,7 +101,7 @@ export async function startRegistry(credentials: {
       return res.end('{}');
     }
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/?]+)$/.exec(url);
-    if (!m || m[1] !== 'ubom/busybox')
+    if (m?.[1] !== 'ubom/busybox')
       return fail(res, 404, m?.[2] === 'blobs' ? 'BLOB_UNKNOWN' : 'NAME_UNKNOWN');
     const [, , kind, ref] = m;
     if (kind === 'manifests') {
