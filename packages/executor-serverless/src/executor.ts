@@ -17,7 +17,7 @@ import { configSecrets, parseConfig } from './parse';
 import { AwsDriver, resolveRegion } from './providers/aws';
 import { AzureDriver } from './providers/azure';
 import { GcpDriver } from './providers/gcp';
-import type { ProviderDriver } from './providers/types';
+import { MAX_TIMER_MS, type ProviderDriver } from './providers/types';
 import { timedOutResult, toWorkResult } from './result';
 import { SecretBook } from './secrets';
 
@@ -81,14 +81,14 @@ export class ServerlessExecutor extends BasePlugin {
         controller.abort(
           new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs, { scope }),
         ),
-      timeoutMs,
+      Math.min(timeoutMs, MAX_TIMER_MS),
     );
     const onAbort = () => controller.abort(outer?.reason);
     outer?.addEventListener('abort', onAbort, { once: true });
     try {
       const outcome = await this.#driver(config.provider).invoke({
         config,
-        payload: config.payload ?? work.inputs ?? {},
+        payload: config.payload !== undefined ? config.payload : (work.inputs ?? {}),
         signal: controller.signal,
         timeoutMs,
         deadline,

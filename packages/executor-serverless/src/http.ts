@@ -24,7 +24,8 @@ function headerRecord(headers: Headers): Record<string, string> {
  * `ok: false` with the status and an excerpt of the body. A network failure rejects `UnavailableError`.
  */
 export async function invokeHttp(call: HttpInvoke): Promise<InvokeOutcome> {
-  const body = call.method === 'GET' ? undefined : JSON.stringify(call.payload ?? {});
+  const body =
+    call.method === 'GET' ? undefined : JSON.stringify(call.payload === undefined ? {} : call.payload);
   let response: Response;
   try {
     response = await fetch(call.url, {

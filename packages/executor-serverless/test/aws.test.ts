@@ -261,3 +261,18 @@ describe('aws: timeouts and cancellation', () => {
     expect(lambda.inFlight()).toBe(0);
   });
 });
+
+describe('aws: payload and timeout edge cases', () => {
+  it('sends an explicit null payload as null, not the inputs', async () => {
+    const result = await executor.execute(
+      awsWork(lambda.url, { payload: null }, { inputs: { not: 'sent' } }),
+      {},
+    );
+    expect(result.outputs.payload).toMatchObject({ echo: null });
+  });
+
+  it('accepts a timeout longer than a timer can hold', async () => {
+    const result = await executor.execute(awsWork(lambda.url, { timeout: '1000h' }), {});
+    expect(result.success).toBe(true);
+  });
+});

@@ -125,7 +125,7 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     const type = config.invocation_type ?? 'sync';
     if (type === 'sync') await this.#refuseLongerFunctions(sdk, client, key, request);
 
-    const body = Buffer.from(JSON.stringify(request.payload ?? {}));
+    const body = Buffer.from(JSON.stringify(request.payload === undefined ? {} : request.payload));
     // built by assignment: object spreads cost microseconds on this hot path
     const input: Lambda.InvokeCommandInput = {
       FunctionName: config.function,

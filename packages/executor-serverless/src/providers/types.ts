@@ -23,8 +23,12 @@ export interface ProviderDriver<C> {
   close(): Promise<void>;
 }
 
-/** Milliseconds left before `deadline` (at least 1, so SDK timeouts stay valid). */
-export const remaining = (deadline: number): number => Math.max(1, Math.floor(deadline - performance.now()));
+/** setTimeout's limit (~24.8 days): longer delays would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Milliseconds left before `deadline`, between 1 and what a timer can hold (SDKs arm timers with it). */
+export const remaining = (deadline: number): number =>
+  Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(deadline - performance.now())));
 
 /**
  * Settles with `promise`, or rejects with `signal.reason` as soon as `signal` aborts (calling `onAbort`
