@@ -9,9 +9,14 @@ export interface RunningWork {
   readonly stopped: StopReason | undefined;
 }
 
-interface Slot {
-  controller: AbortController;
-  stopped: StopReason | undefined;
+/** One running work; handed out as its `RunningWork` view (no extra object per job: this is a hot path). */
+class Slot implements RunningWork {
+  readonly controller = new AbortController();
+  stopped: StopReason | undefined = undefined;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
 }
 
 /** Cancel requests for jobs not running here yet are kept this long (they may be starting). */
@@ -31,19 +36,16 @@ export class RunningWorks {
   }
 
   start(jobId: string): RunningWork {
-    const slot: Slot = { controller: new AbortController(), stopped: undefined };
+    const slot = new Slot();
     this.#slots.set(jobId, slot);
-    const early = this.#early.get(jobId);
-    if (early) {
-      this.#early.delete(jobId);
-      if (early.until > Date.now()) this.stop(jobId, 'cancel', early.reason);
+    if (this.#early.size > 0) {
+      const early = this.#early.get(jobId);
+      if (early) {
+        this.#early.delete(jobId);
+        if (early.until > Date.now()) this.stop(jobId, 'cancel', early.reason);
+      }
     }
-    return {
-      signal: slot.controller.signal,
-      get stopped() {
-        return slot.stopped;
-      },
-    };
+    return slot;
   }
 
   end(jobId: string): void {

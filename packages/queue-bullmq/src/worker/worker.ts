@@ -90,10 +90,13 @@ export class WorkWorker {
       for (const id of ids)
         this.#running.stop(id, 'lost', 'the job lock was lost: another worker takes over');
     });
-    worker.on('active', (job: Job) => this.#logger.debug('work started', { jobId: job.id }));
-    worker.on('failed', (job, error) =>
-      this.#logger.info('work failed', { jobId: job?.id, error: error.message }),
-    );
+    if (o.logger) {
+      // only with a logger: these run once per job
+      worker.on('active', (job: Job) => this.#logger.debug('work started', { jobId: job.id }));
+      worker.on('failed', (job, error) =>
+        this.#logger.info('work failed', { jobId: job?.id, error: error.message }),
+      );
+    }
     this.#worker = worker;
     void worker
       .run()

@@ -1,0 +1,183 @@
+// Issue 7 figures, side by side in one run (needs a Redis: scripts/setup-redis.sh, and a built dist):
+//  1. no-op works per second through 2 worker processes: WorkWorker vs a raw BullMQ Worker with an
+//     empty processor (goal: ≥ 0.8×). The queue is filled while paused, then resumed: the clock runs
+//     from resume until every job is completed.
+//  2. end-to-end latency of one work on an idle queue, p50: enqueue → result() for UBOM, add →
+//     waitUntilFinished for raw BullMQ.
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { WorkQueue } from '../dist/index.js';
+
+const URL_ = process.env.UBOM_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const N = Number(process.env.BENCH_N ?? 4000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_N ?? 100);
+const WORKER = new URL('./worker.mjs', import.meta.url);
+const redis = new Redis(URL_, { maxRetriesPerRequest: 3 });
+const noop = (i) => ({ id: `n${i}`, type: 'noop', executor_config: {} });
+
+async function drop(name) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `bull:${name}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+async function startWorkers(mode, name, count) {
+  const children = [];
+  for (let i = 0; i < count; i++) {
+    const execArgv = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    const child = fork(WORKER, [mode, name, URL_, String(CONCURRENCY)], { stdio: 'inherit', execArgv });
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`bench worker exited with ${code}`)));
+    });
+    children.push(child);
+  }
+  return {
+    mark: () => {
+      for (const c of children) c.send('mark');
+    },
+    /** Closes the workers; resolves with the CPU time (µs) they spent since `mark`. */
+    stop: async () => {
+      const cpu = await Promise.all(
+        children.map(
+          (c) =>
+            new Promise((resolve) => {
+              let used = 0;
+              c.on('message', (m) => {
+                if (m && typeof m === 'object') used = m.cpuUs;
+              });
+              c.once('exit', () => resolve(used));
+              c.send('close');
+            }),
+        ),
+      );
+      return cpu.reduce((a, b) => a + b, 0);
+    },
+  };
+}
+
+/** Adds N jobs to a paused queue, starts 2 workers, resumes, times until all are completed. */
+async function throughput(mode) {
+  const name = `bench-${mode}-${randomUUID().slice(0, 8)}`;
+  const queue = new Queue(name, { connection: redis });
+  await queue.pause();
+  if (mode === 'raw') {
+    // BENCH_RAW_SAME: raw jobs carry what WorkQueue stores (data, retention, keepLogs), to isolate the worker
+    const same = process.env.BENCH_RAW_SAME
+      ? (k) => ({
+          name: 'noop',
+          data: { v: 1, work: noop(k), context: {} },
+          opts: {
+            jobId: `n${k}`,
+            keepLogs: 1000,
+            removeOnComplete: { age: 86400 },
+            removeOnFail: { age: 604800 },
+          },
+        })
+      : (k) => ({ name: 'noop', data: { i: k } });
+    for (let i = 0; i < N; i += 500)
+      await queue.addBulk(Array.from({ length: Math.min(500, N - i) }, (_, j) => same(i + j)));
+  } else {
+    const producer = new WorkQueue({ name, connection: URL_ });
+    for (let i = 0; i < N; i += 200)
+      await Promise.all(
+        Array.from({ length: Math.min(200, N - i) }, (_, j) => producer.enqueue(noop(i + j))),
+      );
+    await producer.close();
+  }
+  const workers = await startWorkers(mode, name, 2);
+  workers.mark();
+  const redisCpu0 = await redisCpuUs();
+  const t0 = performance.now();
+  await queue.resume();
+  while ((await queue.getCompletedCount()) < N) await new Promise((r) => setTimeout(r, 5));
+  const seconds = (performance.now() - t0) / 1000;
+  const redisCpu = (await redisCpuUs()) - redisCpu0;
+  const workerCpu = await workers.stop();
+  await queue.close();
+  await drop(name);
+  return { rate: N / seconds, workerCpuUs: workerCpu / N, redisCpuUs: redisCpu / N };
+}
+
+/** CPU seconds Redis has used so far, in µs (INFO cpu): load-independent cost per job. */
+async function redisCpuUs() {
+  const info = await redis.info('cpu');
+  const get = (k) => Number(new RegExp(`${k}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+  return (get('used_cpu_sys') + get('used_cpu_user')) * 1e6;
+}
+
+const p = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+async function latency(mode) {
+  const name = `bench-lat-${mode}-${randomUUID().slice(0, 8)}`;
+  const { stop } = await startWorkers(mode, name, 1);
+  const samples = [];
+  if (mode === 'raw') {
+    const queue = new Queue(name, { connection: redis });
+    const eventsClient = redis.duplicate({ maxRetriesPerRequest: null });
+    const events = new QueueEvents(name, { connection: eventsClient });
+    await events.waitUntilReady();
+    for (let i = 0; i < LATENCY_SAMPLES + 10; i++) {
+      const t0 = performance.now();
+      const job = await queue.add('noop', { i });
+      await job.waitUntilFinished(events);
+      if (i >= 10) samples.push(performance.now() - t0);
+    }
+    await events.close();
+    eventsClient.disconnect();
+    await queue.close();
+  } else {
+    const producer = new WorkQueue({ name, connection: URL_ });
+    for (let i = 0; i < LATENCY_SAMPLES + 10; i++) {
+      const t0 = performance.now();
+      await (await producer.enqueue(noop(i))).result();
+      if (i >= 10) samples.push(performance.now() - t0);
+    }
+    await producer.close();
+  }
+  await stop();
+  await drop(name);
+  samples.sort((a, b) => a - b);
+  return { p50: p(samples, 0.5), p90: p(samples, 0.9) };
+}
+
+const raw = [];
+const ubom = [];
+for (let r = 0; r < ROUNDS; r++) {
+  raw.push(await throughput('raw'));
+  ubom.push(await throughput('ubom'));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = (runs) => ({
+  rate: median(runs.map((r) => r.rate)),
+  workerCpuUs: median(runs.map((r) => r.workerCpuUs)),
+  redisCpuUs: median(runs.map((r) => r.redisCpuUs)),
+  rounds: runs.map((r) => r.rate.toFixed(0)).join(', '),
+});
+const R = summary(raw);
+const U = summary(ubom);
+const line = (label, s, unit) =>
+  `  ${label} ${s.rate.toFixed(0).padStart(6)} ${unit}  worker CPU ${s.workerCpuUs.toFixed(0).padStart(4)} µs/job, Redis CPU ${s.redisCpuUs.toFixed(0).padStart(4)} µs/job  (rounds: ${s.rounds})`;
+console.log(
+  `@ubom/queue-bullmq — ${N} no-op works, 2 worker processes × concurrency ${CONCURRENCY}, median of ${ROUNDS}`,
+);
+console.log(line('raw BullMQ worker, empty processor:', R, 'jobs/s '));
+console.log(line('WorkWorker (registry, no-op):      ', U, 'works/s'));
+console.log(
+  `  throughput ratio: ${(U.rate / R.rate).toFixed(2)}×  (goal ≥ 0.80×); CPU per job (workers + Redis): ${((R.workerCpuUs + R.redisCpuUs) / (U.workerCpuUs + U.redisCpuUs)).toFixed(2)}× of raw's speed`,
+);
+const lr = await latency('raw');
+const lu = await latency('ubom');
+console.log(`end-to-end latency of one work on an idle queue (${LATENCY_SAMPLES} samples)`);
+console.log(`  raw BullMQ add → waitUntilFinished: p50 ${lr.p50.toFixed(2)} ms, p90 ${lr.p90.toFixed(2)} ms`);
+console.log(`  WorkQueue enqueue → result():       p50 ${lu.p50.toFixed(2)} ms, p90 ${lu.p90.toFixed(2)} ms`);
+await redis.quit();
