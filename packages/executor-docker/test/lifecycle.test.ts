@@ -1,10 +1,53 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EnhancedWorkRegistry } from '@ubom/core';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../src/container';
 import type { DockerExecutor } from '../src/executor';
-import { countManaged, docker, dockerWork, IMAGE, logWatcher, newExecutor } from './support/docker';
+import {
+  countManaged,
+  docker,
+  dockerWork,
+  IMAGE,
+  logWatcher,
+  managedContainers,
+  newExecutor,
+  RUN_LABELS,
+} from './support/docker';
+
+// the worker runs in its own node process: the executor's source, bundled (its dependencies stay external)
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = join(root, '.tmp', `crash-${process.pid}`);
+const worker = join(dir, 'worker.mjs');
+
+beforeAll(async () => {
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [join(root, 'src/index.ts')],
+    outfile: join(dir, 'executor.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  writeFileSync(
+    worker,
+    `import { DockerExecutor } from './executor.mjs';
+const executor = new DockerExecutor();
+await executor.initialize({ sweep_orphans: false });
+executor.execute(
+  { id: 'crashing-worker', type: 'docker', executor_config: { image: ${JSON.stringify(IMAGE)}, command: ['sh', '-c', 'echo started; sleep 60'], labels: ${JSON.stringify(RUN_LABELS)} } },
+  {},
+  { onLog: (e) => { if (e.message === 'started') console.log('STARTED'); } },
+);
+`,
+  );
+});
 
 let executor: DockerExecutor;
 let registry: EnhancedWorkRegistry;
@@ -14,6 +57,7 @@ beforeAll(async () => {
   registry.registerExecutor('docker', executor);
 });
 afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
   await executor.shutdown();
   expect(await countManaged()).toBe(0);
 });
@@ -160,7 +204,13 @@ describe('orphan sweep', () => {
       const c = await docker.createContainer({
         Image: IMAGE,
         Cmd: ['sleep', '60'],
-        Labels: { [LABELS.managed]: 'true', [LABELS.workId]: 'orphan-test', [LABELS.owner]: owner, ...extra },
+        Labels: {
+          ...RUN_LABELS,
+          [LABELS.managed]: 'true',
+          [LABELS.workId]: 'orphan-test',
+          [LABELS.owner]: owner,
+          ...extra,
+        },
       });
       await c.start();
       return c.id;
@@ -173,7 +223,9 @@ describe('orphan sweep', () => {
     const kept = await make(`${hostname()}:${dead}`, { [LABELS.keep]: 'true' });
     try {
       const sweeper = await newExecutor({ sweep_orphans: true });
-      expect([...sweeper.sweptContainers].sort()).toEqual([orphan, stoppedOrphan].sort());
+      // (orphans of other runs on this host may be swept too)
+      expect(sweeper.sweptContainers).toEqual(expect.arrayContaining([orphan, stoppedOrphan]));
+      for (const id of [liveOwner, otherHost, kept]) expect(sweeper.sweptContainers).not.toContain(id);
       for (const id of [orphan, stoppedOrphan])
         await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
       for (const id of [liveOwner, otherHost, kept])
@@ -188,5 +240,28 @@ describe('orphan sweep', () => {
         ),
       );
     }
+  });
+
+  it('a worker killed mid-work leaves a labelled container behind, which the next initialize sweeps away', async () => {
+    const child = spawn(process.execPath, [worker], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('STARTED')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the worker exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await exited;
+
+    const owner = `${hostname()}:${child.pid}`;
+    const left = await managedContainers(owner);
+    expect(left).toHaveLength(1);
+    expect(['created', 'running']).toContain(left[0]?.State); // the engine may not have marked it running yet
+    expect(left[0]?.Labels['ubom.work-id']).toBe('crashing-worker');
+
+    const next = await newExecutor({ sweep_orphans: true });
+    expect(next.sweptContainers).toContain(left[0]?.Id);
+    expect(await managedContainers(owner)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { inject } from 'vitest';
 import { ownerId } from '../../src';
 import { DockerExecutor } from '../../src/executor';
 
@@ -27,9 +28,13 @@ export async function newExecutor(config: Record<string, unknown> = {}): Promise
   return executor;
 }
 
+/** Labels every container of this test run carries, so the global teardown finds leaks (and only ours). */
+export const RUN_LABELS = { 'org.ubom.test-run': inject('dockerTestRun') };
+
 let n = 0;
 export function dockerWork(config: Record<string, unknown>, id = `test-${++n}`) {
-  return { id, type: 'docker', executor_config: { image: IMAGE, ...config } };
+  const labels = { ...RUN_LABELS, ...(config.labels as Record<string, string> | undefined) };
+  return { id, type: 'docker', executor_config: { image: IMAGE, ...config, labels } };
 }
 
 /** Resolves once `predicate` holds for a live log entry (used to act mid-run, never to assert timing). */
