@@ -67,6 +67,33 @@ describe('enqueue → result', () => {
     expect(await handle.state()).toBe('completed');
   });
 
+  it('iterates the logs of a work with handle.logs(), ending when the work ends', async () => {
+    await startWorker();
+    const handle = await queue.enqueue(shWork('iter', 'for i in 1 2 3; do echo line $i; sleep 0.02; done'));
+    const lines: string[] = [];
+    for await (const entry of handle.logs()) if (entry.source === 'stdout') lines.push(entry.message);
+    expect(lines).toEqual(['line 1', 'line 2', 'line 3']);
+  });
+
+  it('follows a chatty work once its stored logs are trimmed: in order, no duplicates, up to the last line', async () => {
+    const small = new WorkQueue({ name, connection: REDIS_URL, keepLogs: 5 });
+    try {
+      await startWorker();
+      const handle = await small.enqueue(
+        shWork('chatty', 'i=0; while [ $i -lt 40 ]; do echo n$i; i=$((i+1)); done'),
+      );
+      const seen: LogEntry[] = [];
+      const result = await handle.result({ onLog: (e) => seen.push(e) });
+      const seqs = seen.map((e) => e.seq ?? -1);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seen.at(-1)?.message).toBe(result.logs.at(-1)?.message);
+      expect(await redis.llen(`bull:${name}:chatty:logs`)).toBe(5);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('resolves success:false for a work that ran and failed, without retrying it', async () => {
     await startWorker();
     const counter = join(dir, 'runs');
