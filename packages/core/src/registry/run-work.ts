@@ -209,7 +209,7 @@ const isResultLike = (v: unknown): v is WorkResult =>
   typeof v === 'object' && v !== null && typeof (v as WorkResult).success === 'boolean';
 
 function maskEntry(entry: LogEntry, masker: Masker): LogEntry {
-  const masked: LogEntry = { ...entry, message: masker.string(entry.message) };
+  const masked: LogEntry = Object.assign({}, entry, { message: masker.string(entry.message) });
   if (entry.fields) masked.fields = masker.deep(entry.fields);
   return masked;
 }

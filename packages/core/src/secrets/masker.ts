@@ -19,6 +19,16 @@ function encodedForms(secret: string): string[] {
   return forms.filter((f) => f.length >= MIN_MASKED_LENGTH);
 }
 
+const PENDING = Symbol('pending');
+
+interface DeepState {
+  seen: WeakMap<object, unknown>;
+  /** Set when a cycle led back to an object still being masked. */
+  cyclic: boolean;
+  /** Copy every object, changed or not (errors' fields, and the second pass over cyclic values). */
+  copyAll: boolean;
+}
+
 /** Replaces secret values (and their encoded forms) in strings, objects and errors. */
 export class Masker {
   readonly #pattern: RegExp | undefined;
@@ -55,40 +65,64 @@ export class Masker {
     return after;
   }
 
-  /** A deep copy of `value` with every string masked (keys included). Cycles are cut. */
+  /**
+   * `value` with every string masked (keys included). Copy on write: what holds no secret is returned
+   * as is, so masking a result without secrets allocates nothing. Cycles are kept (as copies).
+   */
   deep<T>(value: T): T {
-    return this.#deep(value, new WeakMap()) as T;
+    const state: DeepState = { seen: new WeakMap(), cyclic: false, copyAll: false };
+    const masked = this.#deep(value, state);
+    if (!state.cyclic) return masked as T;
+    // a cycle met before its object was done: copy everything so no path leads back to the original
+    return this.#deep(value, { seen: new WeakMap(), cyclic: false, copyAll: true }) as T;
   }
 
-  #deep(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  #deep(value: unknown, state: DeepState): unknown {
     if (typeof value === 'string') return this.string(value);
     if (value === null || typeof value !== 'object') return value;
-    if (value instanceof Error) return this.#error(value, seen);
-    const done = seen.get(value);
-    if (done !== undefined) return done;
-    if (Array.isArray(value)) {
-      const copy: unknown[] = [];
-      seen.set(value, copy);
-      for (const item of value) copy.push(this.#deep(item, seen));
-      return copy;
+    if (value instanceof Error) return this.#error(value, state.seen);
+    const done = state.seen.get(value);
+    if (done === PENDING) {
+      state.cyclic = true;
+      return value;
     }
+    if (done !== undefined) return done;
     if (ArrayBuffer.isView(value) || value instanceof Date) return value;
-    const copy: Record<string, unknown> = {};
-    seen.set(value, copy);
-    for (const [k, v] of Object.entries(value)) {
+    if (Array.isArray(value)) {
+      const copy: unknown[] | undefined = state.copyAll ? [] : undefined;
+      state.seen.set(value, copy ?? PENDING);
+      let changed = state.copyAll;
+      const items = value.map((item) => {
+        const masked = this.#deep(item, state);
+        if (masked !== item) changed = true;
+        return masked;
+      });
+      const result = copy ? Object.assign(copy, items) : changed ? items : value;
+      state.seen.set(value, result);
+      return result;
+    }
+    const copy: Record<string, unknown> | undefined = state.copyAll ? {} : undefined;
+    state.seen.set(value, copy ?? PENDING);
+    let changed = state.copyAll;
+    const entries = Object.entries(value).map(([k, v]): [string, unknown] => {
       const key = this.string(k);
-      const masked = this.#deep(v, seen);
+      const masked = this.#deep(v, state);
+      if (key !== k || masked !== v) changed = true;
+      return [key, masked];
+    });
+    if (!changed) {
+      state.seen.set(value, value);
+      return value;
+    }
+    const result = copy ?? {};
+    for (const [key, masked] of entries) {
       // an own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype
       if (key === '__proto__') {
-        Object.defineProperty(copy, key, {
-          value: masked,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else copy[key] = masked;
+        Object.defineProperty(result, key, { value: masked, enumerable: true, writable: true, configurable: true });
+      } else result[key] = masked;
     }
-    return copy;
+    state.seen.set(value, result);
+    return result;
   }
 
   /**
@@ -104,11 +138,12 @@ export class Masker {
     if (!(error instanceof Error) || seen.has(error)) return error;
     seen.set(error, error);
     const fields = error as unknown as Record<string, unknown>;
+    const state: DeepState = { seen, cyclic: false, copyAll: true };
     const mask = (key: string): void => {
       try {
         const value = fields[key];
         if (value instanceof Error) this.#error(value, seen);
-        else if (value !== undefined) fields[key] = this.#deep(value, seen);
+        else if (value !== undefined) fields[key] = this.#deep(value, state);
       } catch {
         // a frozen error or a getter: leave it, the caller wraps what it shows
       }

@@ -48,7 +48,15 @@ function secretTest(extract: SecretExtractor | undefined, value: unknown): Secre
     set.has(String(value));
 }
 
-const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
+// `logger: false`: a library must not write to the console; unknown formats (zod's `starts_with`…) are ignored.
+const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: false,
+  allowUnionTypes: true,
+  discriminator: true,
+  logger: false,
+} as const;
 
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020(AJV_OPTIONS);
