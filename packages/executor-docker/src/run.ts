@@ -1,27 +1,10 @@
 import type { Readable } from 'node:stream';
-import {
-  abortErrorFrom,
-  type LogCollector,
-  type Masker,
-  NotFoundError,
-  parseDuration,
-  UnavailableError,
-  ValidationError,
-  type Work,
-} from '@ubom/core';
+import { abortErrorFrom, type LogCollector, type Masker, parseDuration, type Work } from '@ubom/core';
 import type Docker from 'dockerode';
 import type { DockerConfig } from './config';
-import { containerName, createOptions, removeContainer, stopContainer } from './container';
-import {
-  callSignal,
-  describeEngineError,
-  type Engine,
-  engineUnavailable,
-  hasStatus,
-  inspectImage,
-  isAbortLike,
-} from './engine';
-import { imageReference, pullImage } from './image';
+import { removeContainer, stopContainer } from './container';
+import { create, repoDigest, since, startError } from './create';
+import { callSignal, describeEngineError, type Engine, engineUnavailable } from './engine';
 import { ContainerOutput } from './logs';
 import { type OutputsFile, readOutputsFile } from './outputs';
 
@@ -41,6 +24,8 @@ export interface RunInput {
   track: (container: Docker.Container) => () => void;
 }
 
+export type Timings = { pull_ms: number; create_ms: number; run_ms: number };
+
 export interface RunOutcome {
   /** Set when the container was stopped by the executor rather than exiting by itself. */
   stoppedBy: 'timeout' | 'abort' | undefined;
@@ -57,89 +42,7 @@ export interface RunOutcome {
   output: ContainerOutput;
   outputsFile: OutputsFile | undefined;
   removed: boolean;
-  timings: { pull_ms: number; create_ms: number; run_ms: number };
-}
-
-const since = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
-
-/** Creates the container, pulling the image first as `pull_policy` says. */
-async function create(input: RunInput, timings: RunOutcome['timings']): Promise<Docker.Container> {
-  const { engine, config, signal } = input;
-  const pull = async () => {
-    const t0 = performance.now();
-    await pullImage(engine, config, input.logs, input.masker, signal);
-    timings.pull_ms += since(t0);
-  };
-  if (config.pull_policy === 'always') await pull();
-  const name = containerName(input.work);
-  const options = createOptions(input.work, config, name);
-  for (let attempt = 0; ; attempt++) {
-    if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
-    const t0 = performance.now();
-    try {
-      // not cut by the work's signal: a create cut mid-way may still happen on the engine, unseen
-      const container = await engine.docker.createContainer({ ...options, abortSignal: callSignal(engine) });
-      timings.create_ms += since(t0);
-      if (signal.aborted) {
-        await removeContainer(engine, container);
-        throw abortErrorFrom(signal, SCOPE);
-      }
-      return container;
-    } catch (error) {
-      if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
-      if (isAbortLike(error)) {
-        // request_timeout elapsed: the engine may create it later; remove it by name if it got that far
-        await removeContainer(engine, engine.docker.getContainer(name));
-      }
-      const message = input.masker.string(describeEngineError(error));
-      if (hasStatus(error, 404) && /no such image/i.test(message)) {
-        if (config.pull_policy === 'if-not-present' && attempt === 0) {
-          await pull();
-          continue;
-        }
-        throw new NotFoundError(
-          `image "${imageReference(config.image)}" is not on the engine and pull_policy is "${config.pull_policy}"`,
-          { scope: SCOPE, cause: error },
-        );
-      }
-      if (hasStatus(error, 404)) throw new NotFoundError(message, { scope: SCOPE, cause: error });
-      if (hasStatus(error, 400)) {
-        const path = /mount|bind|volume/i.test(message) ? 'executor_config.volumes' : 'executor_config';
-        throw ValidationError.single(path, `the engine refused the container: ${message}`, {
-          scope: SCOPE,
-          cause: error,
-        });
-      }
-      throw engineUnavailable(engine, error);
-    }
-  }
-}
-
-/**
- * The image's repository digest (`repo@sha256:…`, what a registry serves), or its ID when it has none
- * (built or imported locally). Cached per engine: an image ID names immutable content.
- */
-async function repoDigest(engine: Engine, imageId: string): Promise<string> {
-  const cached = engine.digests.get(imageId);
-  if (cached) return cached;
-  const image = await inspectImage(engine, imageId).catch(() => undefined);
-  const digest = image?.RepoDigests?.[0];
-  if (digest) engine.digests.set(imageId, digest);
-  return digest ?? imageId;
-}
-
-/** A container that could not start (missing executable, bad mount): nothing ran. */
-function startError(error: unknown, masker: Masker): Error {
-  const message = masker.string(describeEngineError(error));
-  const options = { scope: SCOPE, cause: error };
-  if (/executable file not found|no such file or directory|not found/i.test(message))
-    return new NotFoundError(`the container could not start: ${message}`, options);
-  if (hasStatus(error, 400) || hasStatus(error, 500))
-    return new UnavailableError(`the container could not start: ${message}`, {
-      ...options,
-      retryable: false,
-    });
-  return new UnavailableError(`the container could not start: ${message}`, options);
+  timings: Timings;
 }
 
 /** Resolves when the stream ends, or after `ms` (then destroys it). */
