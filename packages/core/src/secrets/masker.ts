@@ -118,7 +118,12 @@ export class Masker {
     for (const [key, masked] of entries) {
       // an own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype
       if (key === '__proto__') {
-        Object.defineProperty(result, key, { value: masked, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(result, key, {
+          value: masked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else result[key] = masked;
     }
     state.seen.set(value, result);

@@ -77,6 +77,19 @@ function message(error: ErrorObject, isSecret?: SecretTest): { at: string[]; tex
     case 'anyOf':
     case 'oneOf':
       return { at, text: `must be ${describeSchema(parent as JSONSchema)}, ${got(error)}` };
+    case 'discriminator': {
+      const tag = String(params.tag);
+      if (params.error !== 'mapping') return { at: [...at, tag], text: 'is required and must be a string' };
+      const branches = (parent.oneOf as unknown[] | undefined) ?? [];
+      const allowed = branches.map((b) => asObject(asObject(asObject(b)?.properties)?.[tag])?.const);
+      const value = params.tagValue;
+      const hint = typeof value === 'string' ? suggest(value, allowed.map(String)) : undefined;
+      const list = orList(allowed.map((v) => JSON.stringify(v)));
+      return {
+        at: [...at, tag],
+        text: `must be ${list}, got ${describeValue(value)}${hint ? ` — did you mean "${hint}"?` : ''}`,
+      };
+    }
     case 'false schema':
       return { at, text: 'is not allowed here' };
     default:

@@ -5,6 +5,7 @@ import { ValidationError, type ValidationIssue } from '../errors';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
 import { DURATION_PATTERN } from '../util/duration';
+import { withDiscriminators } from './discriminators';
 import { type SecretTest, toIssues } from './issues';
 import { suggest } from './suggest';
 
@@ -159,6 +160,14 @@ export class SchemaValidator {
     const ajv = older ? this.#draft07() : this.#ajv;
     const id = typeof schema === 'object' ? schema.$id : undefined;
     if (typeof id === 'string' && ajv.getSchema(id)) ajv.removeSchema(id);
+    const tagged = withDiscriminators(schema);
+    if (tagged !== schema) {
+      try {
+        return ajv.compile(tagged as object);
+      } catch {
+        // a shape ajv's discriminator does not take: the plain schema checks the same, only slower
+      }
+    }
     return ajv.compile(schema as object);
   }
 
