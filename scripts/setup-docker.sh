@@ -45,8 +45,16 @@ pick_client() {
 
 if ! DOCKER="$(pick_client)"; then
   log "no engine answers: starting dockerd (log: $DOCKERD_LOG)"
-  # setsid + nohup: the daemon is shared infrastructure and must outlive this script.
-  $SUDO setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  # setsid + nohup: the daemon is shared infrastructure and must outlive this script. Every inherited
+  # descriptor above 2 is closed first: a pipe held open by the daemon would keep whoever started this
+  # script (turbo, vitest, CI) waiting for end-of-file forever.
+  (
+    for fd in /proc/self/fd/*; do
+      n="${fd##*/}"
+      if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null || true; fi
+    done
+    exec $SUDO setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null
+  ) &
   for _ in $(seq 1 120); do
     if DOCKER="$(pick_client)"; then break; fi
     sleep 0.5
