@@ -99,11 +99,12 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
   let cleaned = false;
   const stop = stopReason(signal, config.timeout === undefined ? undefined : parseDuration(config.timeout));
   const waitController = new AbortController();
+  let stream: Readable | undefined;
   try {
     // bounded until the engine answers, never afterwards: the stream lives as long as the container
     const attachController = new AbortController();
     const attachTimer = setTimeout(() => attachController.abort(), engine.requestTimeoutMs);
-    const stream = (await container
+    stream = (await container
       .attach({ stream: true, stdout: true, stderr: true, abortSignal: attachController.signal })
       .catch((error: unknown) => {
         if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
@@ -179,6 +180,7 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       if (config.keep_container) await stopContainer(engine, container, graceMs);
       else removed = await removeContainer(engine, container);
     }
+    stream?.destroy();
     forget();
   }
 }
