@@ -13,6 +13,8 @@ export function packageConfig(overrides: Options = {}) {
     splitting: false,
     treeshake: true,
     keepNames: true,
+    // import.meta.url in the CJS build (core loads ajv lazily with createRequire)
+    shims: true,
     ...overrides,
   });
 }

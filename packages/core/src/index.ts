@@ -32,5 +32,6 @@ export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted } from './util/abort';
 export { DURATION_PATTERN, formatDuration, parseDuration } from './util/duration';
 export { parseSize, SIZE_PATTERN } from './util/size';
-export { createAjv, SchemaValidator } from './validation/schema-validator';
+export { createAjv } from './validation/ajv';
+export { SchemaValidator } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';

@@ -1,10 +1,11 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type AjvDraft07 from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
 import { DURATION_PATTERN } from '../util/duration';
+import { createAjv, createAjvDraft07 } from './ajv';
 import { withDiscriminators } from './discriminators';
 import { type SecretTest, toIssues } from './issues';
 import { suggest } from './suggest';
@@ -49,30 +50,25 @@ function secretTest(extract: SecretExtractor | undefined, value: unknown): Secre
     set.has(String(value));
 }
 
-// `logger: false`: a library must not write to the console; unknown formats (zod's `starts_with`…) are ignored.
-const AJV_OPTIONS = {
-  allErrors: true,
-  verbose: true,
-  strict: false,
-  allowUnionTypes: true,
-  discriminator: true,
-  logger: false,
-} as const;
-
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020(AJV_OPTIONS);
-  addFormats(ajv);
-  return ajv;
-}
-
 /** Hand-written plugin schemas often still declare draft-07 (or 06): those get ajv's draft-07 build. */
 const OLDER_DRAFT = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
 
 /** Validates works against JSON Schemas registered per work type. Each schema is compiled once. */
 export class SchemaValidator {
-  readonly #ajv = createAjv();
-  #ajv07: Ajv | undefined;
-  readonly #envelope: ValidateFunction = this.#ajv.compile(WORK_SCHEMA);
+  // created on first use (see ./ajv): constructing a validator costs nothing until it validates
+  #ajv2020: Ajv2020 | undefined;
+  #ajv07: AjvDraft07 | undefined;
+  #envelopeCheck: ValidateFunction | undefined;
+
+  get #ajv(): Ajv2020 {
+    this.#ajv2020 ??= createAjv();
+    return this.#ajv2020;
+  }
+
+  get #envelope(): ValidateFunction {
+    this.#envelopeCheck ??= this.#ajv.compile(WORK_SCHEMA);
+    return this.#envelopeCheck;
+  }
   readonly #types = new Map<WorkType, Compiled>();
 
   /** Registers (or replaces) the schema of a work type; throws `ValidationError` when it does not compile. */
@@ -171,11 +167,8 @@ export class SchemaValidator {
     return ajv.compile(schema as object);
   }
 
-  #draft07(): Ajv {
-    if (!this.#ajv07) {
-      this.#ajv07 = new Ajv(AJV_OPTIONS);
-      addFormats(this.#ajv07);
-    }
+  #draft07(): AjvDraft07 {
+    this.#ajv07 ??= createAjvDraft07();
     return this.#ajv07;
   }
 }
