@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AbortError,
   BasePlugin,
   type LogEntry,
   NotFoundError,
@@ -261,6 +262,36 @@ describe('enqueue → result', () => {
     expect(Date.parse(h.metrics.startedAt)).toBeLessThanOrEqual(Date.parse(l.metrics.startedAt));
     const d = await delayed.result();
     expect(d.outputs.stdout).toBe('later\n');
+  });
+
+  it('stops waiting (AbortError) on its signal or when the queue closes, leaving the work queued', async () => {
+    const handle = await queue.enqueue(shWork('waits', 'true'));
+    const controller = new AbortController();
+    const waiting = handle.result({ signal: controller.signal });
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    const other = new WorkQueue({ name, connection: REDIS_URL });
+    const pending = other
+      .handle('waits')
+      .result()
+      .catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    await other.close();
+    expect(await pending).toBeInstanceOf(AbortError);
+    expect(String(await pending)).toMatch(/the queue was closed/);
+    expect(await handle.state()).toBe('waiting');
+  });
+
+  it('fails fast with UnavailableError when Redis cannot be reached', async () => {
+    const nowhere = new WorkQueue({ name, connection: 'redis://127.0.0.1:1', connectTimeoutMs: 300 });
+    try {
+      const error = await nowhere.enqueue(shWork('x', 'true')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as UnavailableError).message).toMatch(/^\[ubom\] \[queue\] could not queue work "x": /);
+      expect((error as UnavailableError).cause).toBeUndefined();
+    } finally {
+      await nowhere.close();
+    }
   });
 
   it('rejects result() with NotFoundError for a job that does not exist', async () => {

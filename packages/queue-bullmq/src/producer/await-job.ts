@@ -2,6 +2,7 @@ import { AbortError, type LogEntry, NotFoundError, UbomError, type WorkResult } 
 import { Job } from 'bullmq';
 import { reviveError } from '../shared/error-descriptor';
 import type { WorkProgress } from '../shared/progress';
+import { asRedisError } from '../shared/redis-error';
 import type { QueueContext } from './context';
 import type { JobEvent } from './events';
 import { LogFollower } from './log-follower';
@@ -14,6 +15,7 @@ export interface WaitOptions {
 }
 
 type Final = Exclude<JobEvent, { event: 'progress' }> | { event: 'aborted' };
+type Done = Exclude<Final, { event: 'aborted' } | { event: 'closed' }>;
 
 /** The events stream is the fast path; this poll only guards against a lost connection. */
 const SAFETY_POLL_MS = 5000;
@@ -25,21 +27,25 @@ const isWorkResult = (v: unknown): v is WorkResult =>
 export async function awaitJob(
   ctx: QueueContext,
   jobId: string,
-  keepLogs: number,
   options: WaitOptions = {},
 ): Promise<WorkResult> {
   const { signal, onLog } = options;
   if (signal?.aborted)
     throw new AbortError('stopped waiting for the work', { scope: 'queue', cause: signal.reason });
-  const follower = onLog ? new LogFollower(ctx, jobId, keepLogs, onLog) : undefined;
+  const follower = onLog ? new LogFollower(ctx, jobId, onLog) : undefined;
   let settle: (final: Final) => void = () => {};
   const finished = new Promise<Final>((resolve) => {
     settle = resolve;
   });
-  const stop = await ctx.hub.watch(jobId, (event) => {
-    if (event.event === 'progress') follower?.poke();
-    else settle(event);
-  });
+  await ctx.connected(`could not follow job "${jobId}"`);
+  const stop = await ctx.hub
+    .watch(jobId, (event) => {
+      if (event.event === 'progress') follower?.poke();
+      else settle(event);
+    })
+    .catch((error: unknown) => {
+      throw asRedisError(error, `could not follow job "${jobId}"`);
+    });
   const check = async (): Promise<void> => {
     const state = await ctx.queue.getJobState(jobId);
     if (state === 'completed') settle({ event: 'completed', returnvalue: undefined });
@@ -49,12 +55,17 @@ export async function awaitJob(
   const poll = setInterval(() => void check().catch(() => undefined), SAFETY_POLL_MS);
   const onAbort = (): void => settle({ event: 'aborted' });
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort(); // aborted while we subscribed
   try {
     follower?.poke();
-    await check();
+    await check().catch((error: unknown) => {
+      throw asRedisError(error, `could not read the state of job "${jobId}"`);
+    });
     const final = await finished;
     if (final.event === 'aborted')
       throw new AbortError('stopped waiting for the work', { scope: 'queue', cause: signal?.reason });
+    if (final.event === 'closed')
+      throw new AbortError('stopped waiting for the work: the queue was closed', { scope: 'queue' });
     await follower?.drain();
     return await outcome(ctx, jobId, final);
   } finally {
@@ -64,11 +75,7 @@ export async function awaitJob(
   }
 }
 
-async function outcome(
-  ctx: QueueContext,
-  jobId: string,
-  final: Exclude<Final, { event: 'aborted' }>,
-): Promise<WorkResult> {
+async function outcome(ctx: QueueContext, jobId: string, final: Done): Promise<WorkResult> {
   if (final.event === 'removed') {
     throw new NotFoundError(`job "${jobId}" is not in queue "${ctx.name}" (never added, or removed)`, {
       scope: 'queue',

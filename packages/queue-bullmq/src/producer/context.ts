@@ -9,4 +9,6 @@ export interface QueueContext {
   queue: Queue;
   client: Redis;
   hub: EventsHub;
+  /** Resolves once Redis is connected; `UnavailableError` after the queue's `connectTimeoutMs`. */
+  connected(what: string): Promise<void>;
 }

@@ -5,7 +5,9 @@ export type JobEvent =
   | { event: 'completed'; returnvalue: unknown }
   | { event: 'failed'; failedReason: string }
   | { event: 'progress'; data: unknown }
-  | { event: 'removed' };
+  | { event: 'removed' }
+  /** The WorkQueue was closed: nobody will report on this job any more. */
+  | { event: 'closed' };
 
 type Listener = (event: JobEvent) => void;
 
@@ -80,6 +82,7 @@ export class EventsHub {
   }
 
   async close(): Promise<void> {
+    for (const [jobId] of this.#listeners) this.#emit(jobId, { event: 'closed' });
     this.#listeners.clear();
     await this.#events?.close().catch(() => undefined);
     this.#client?.disconnect();

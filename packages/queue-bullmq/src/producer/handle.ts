@@ -3,6 +3,7 @@ import { Job, type JobState } from 'bullmq';
 import { encodeCancel } from '../shared/cancel-message';
 import { cancelChannel } from '../shared/connection';
 import type { WorkJobData } from '../shared/job-data';
+import { asRedisError } from '../shared/redis-error';
 import { awaitJob, type WaitOptions } from './await-job';
 import type { QueueContext } from './context';
 
@@ -13,12 +14,10 @@ export class WorkHandle {
   /** The job id (idempotency key). */
   readonly id: string;
   readonly #ctx: QueueContext;
-  readonly #keepLogs: number;
 
-  constructor(ctx: QueueContext, id: string, keepLogs: number) {
+  constructor(ctx: QueueContext, id: string) {
     this.#ctx = ctx;
     this.id = id;
-    this.#keepLogs = keepLogs;
   }
 
   /**
@@ -27,12 +26,16 @@ export class WorkHandle {
    * `NotFoundError` when the job is gone.
    */
   result(options: WaitOptions = {}): Promise<WorkResult> {
-    return awaitJob(this.#ctx, this.id, this.#keepLogs, options);
+    return awaitJob(this.#ctx, this.id, options);
   }
 
   /** `waiting`, `prioritized`, `delayed`, `active`, `completed`, `failed`, or `unknown` (no such job). */
-  state(): Promise<WorkState> {
-    return this.#ctx.queue.getJobState(this.id);
+  async state(): Promise<WorkState> {
+    const what = `could not read the state of job "${this.id}"`;
+    await this.#ctx.connected(what);
+    return this.#ctx.queue.getJobState(this.id).catch((error: unknown) => {
+      throw asRedisError(error, what);
+    });
   }
 
   /** The log entries as they arrive, ending when the work is over (however it ended). */
@@ -40,7 +43,7 @@ export class WorkHandle {
     const buffered: LogEntry[] = [];
     let wake: () => void = () => {};
     let done = false;
-    const waiting = awaitJob(this.#ctx, this.id, this.#keepLogs, {
+    const waiting = awaitJob(this.#ctx, this.id, {
       ...options,
       onLog: (entry) => {
         buffered.push(entry);
@@ -77,6 +80,15 @@ export class WorkHandle {
  * still sees it), then publishes it to the workers.
  */
 export async function cancelJob(ctx: QueueContext, jobId: string, reason: string): Promise<boolean> {
+  try {
+    await ctx.connected(`could not cancel job "${jobId}"`);
+    return await requestCancel(ctx, jobId, reason);
+  } catch (error) {
+    throw asRedisError(error, `could not cancel job "${jobId}"`);
+  }
+}
+
+async function requestCancel(ctx: QueueContext, jobId: string, reason: string): Promise<boolean> {
   const job = await Job.fromId<WorkJobData>(ctx.queue, jobId);
   if (!job) return false;
   const state = await job.getState();

@@ -1,4 +1,5 @@
 import type { LogEntry } from '@ubom/core';
+import { Job } from 'bullmq';
 import type { LogRow } from '../shared/progress';
 import type { QueueContext } from './context';
 
@@ -24,7 +25,8 @@ function parseRow(text: string): LogRow | undefined {
 export class LogFollower {
   readonly #ctx: QueueContext;
   readonly #jobId: string;
-  readonly #keepLogs: number;
+  /** The job's own `keepLogs` (read once: the handle may belong to another producer than the job). */
+  #keepLogs: number | undefined;
   readonly #onLog: (entry: LogEntry) => void;
   #index = 0;
   #attempt = 0;
@@ -32,10 +34,9 @@ export class LogFollower {
   #dirty = false;
   #loop: Promise<void> | undefined;
 
-  constructor(ctx: QueueContext, jobId: string, keepLogs: number, onLog: (entry: LogEntry) => void) {
+  constructor(ctx: QueueContext, jobId: string, onLog: (entry: LogEntry) => void) {
     this.#ctx = ctx;
     this.#jobId = jobId;
-    this.#keepLogs = keepLogs;
     this.#onLog = onLog;
   }
 
@@ -62,6 +63,10 @@ export class LogFollower {
   }
 
   async #fetch(): Promise<void> {
+    if (this.#keepLogs === undefined) {
+      const job = await Job.fromId(this.#ctx.queue, this.#jobId);
+      this.#keepLogs = job?.opts.keepLogs ?? Number.POSITIVE_INFINITY;
+    }
     const { logs, count } = await this.#ctx.queue.getJobLogs(this.#jobId, this.#index, -1, true);
     const trimmed = count >= this.#keepLogs;
     const rows =

@@ -1,10 +1,4 @@
-import {
-  type EnhancedWorkRegistry,
-  UbomError,
-  UnavailableError,
-  type Work,
-  type WorkContext,
-} from '@ubom/core';
+import type { EnhancedWorkRegistry, Work, WorkContext } from '@ubom/core';
 import { type JobsOptions, type KeepJobs, Queue } from 'bullmq';
 import {
   closeRedis,
@@ -12,10 +6,12 @@ import {
   type OpenedRedis,
   openRedis,
   type RedisConnection,
+  whenConnected,
 } from '../shared/connection';
 import { toJobData, type WorkJobData } from '../shared/job-data';
 import { defaultJobId } from '../shared/job-id';
 import { queueName } from '../shared/names';
+import { asRedisError } from '../shared/redis-error';
 import { ConfigSealer, type SecretKey } from '../shared/sealing';
 import { checkWork } from './check-work';
 import type { QueueContext } from './context';
@@ -42,6 +38,8 @@ export interface WorkQueueOptions {
   /** Finished jobs kept for results and idempotency. Default: completed 24 h, failed 7 days. */
   keepCompleted?: KeepJobs;
   keepFailed?: KeepJobs;
+  /** How long a call waits for Redis to be reachable before it throws `UnavailableError`. Default 10 s. */
+  connectTimeoutMs?: number;
 }
 
 const DAY_S = 24 * 3600;
@@ -65,12 +63,15 @@ export class WorkQueue {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     const queue = new Queue(this.name, { connection: this.#redis.client, prefix });
     queue.on('error', () => {});
+    const client = this.#redis.client;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#ctx = {
       name: this.name,
       prefix,
       queue,
-      client: this.#redis.client,
-      hub: new EventsHub(this.#redis.client, this.name, prefix),
+      client,
+      hub: new EventsHub(client, this.name, prefix),
+      connected: (what) => whenConnected(client, connectTimeoutMs, what),
     };
   }
 
@@ -93,6 +94,7 @@ export class WorkQueue {
       removeOnFail: this.#options.keepFailed ?? { age: 7 * DAY_S },
     };
     try {
+      await this.#ctx.connected(`could not queue work "${work.id}"`);
       await this.#ctx.queue.add(work.type, data, opts);
     } catch (cause) {
       throw asRedisError(cause, `could not queue work "${work.id}"`);
@@ -102,7 +104,7 @@ export class WorkQueue {
 
   /** The handle of a job queued earlier (here or by another process). */
   handle(jobId: string): WorkHandle {
-    return new WorkHandle(this.#ctx, jobId, this.#keepLogs);
+    return new WorkHandle(this.#ctx, jobId);
   }
 
   /** Same as `handle(jobId).cancel(reason)`. */
@@ -121,16 +123,4 @@ export class WorkQueue {
     await this.#ctx.queue.close().catch(() => undefined);
     await closeRedis(this.#redis);
   }
-}
-
-/**
- * A Redis failure as `UnavailableError`. The original is NOT kept as `cause`: ioredis errors carry the
- * command's arguments, which may hold a work (and, unsealed, its secrets).
- */
-export function asRedisError(cause: unknown, what: string): UbomError {
-  if (cause instanceof UbomError) return cause;
-  const message = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
-  return new UnavailableError(`${what}: ${message.replace(/ script: [0-9a-f]{40}.*$/, '')}`, {
-    scope: 'queue',
-  });
 }

@@ -1,3 +1,4 @@
+import { asRedisError } from '../shared/redis-error';
 import type { QueueContext } from './context';
 
 export interface QueueStatus {
@@ -18,11 +19,14 @@ export interface QueueStatus {
 const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
 
 export async function queueStatus(ctx: QueueContext): Promise<QueueStatus> {
+  await ctx.connected(`could not read the status of queue "${ctx.name}"`);
   const [raw, paused, workers] = await Promise.all([
     ctx.queue.getJobCounts(...STATES),
     ctx.queue.isPaused(),
     ctx.queue.getWorkersCount(),
-  ]);
+  ]).catch((error: unknown) => {
+    throw asRedisError(error, `could not read the status of queue "${ctx.name}"`);
+  });
   const counts = Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0])) as QueueStatus['counts'];
   return { name: ctx.name, paused, workers, counts };
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ubom/core';
+import { formatDuration, UnavailableError, ValidationError } from '@ubom/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** Where Redis is: a `redis://` / `rediss://` URL, ioredis options, or a client you own. */
@@ -45,14 +45,41 @@ export function redact(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
 
-/** Closes a client we own: QUIT, or disconnect when Redis does not answer. */
+/** Closes a client we own: QUIT when connected (a QUIT would wait for a reconnect otherwise). */
 export async function closeRedis(opened: OpenedRedis): Promise<void> {
   if (!opened.owned) return;
+  if (opened.client.status !== 'ready') {
+    opened.client.disconnect();
+    return;
+  }
   try {
     await opened.client.quit();
   } catch {
     opened.client.disconnect();
   }
+}
+
+/**
+ * Resolves once the client is connected, or throws `UnavailableError` after `ms`. The client keeps
+ * reconnecting in the background, so a later call succeeds once Redis is back.
+ */
+export async function whenConnected(client: Redis, ms: number, what: string): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(
+        new UnavailableError(`${what}: Redis is not reachable (waited ${formatDuration(ms)})`, {
+          scope: 'queue',
+        }),
+      );
+    }, ms);
+    const onReady = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
 }
 
 /** The pub/sub channel carrying cancel requests of one queue (a channel, not a stored key). */

@@ -98,7 +98,8 @@ async function failure(
   error: unknown,
 ): Promise<Error> {
   if (run.stopped === 'shutdown') {
-    await job.moveToWait(token);
+    // If this fails (lock already lost), the stalled check puts the job back instead.
+    await job.moveToWait(token).catch(() => undefined);
     return new WaitingError('handed back: the worker is shutting down');
   }
   if (run.stopped === 'lost') return new WaitingError('the lock was lost: another worker takes over');
