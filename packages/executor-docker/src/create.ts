@@ -23,6 +23,7 @@ export async function create(input: RunInput, timings: Timings): Promise<Docker.
   const pull = async () => {
     const t0 = performance.now();
     await pullImage(engine, config, input.logs, input.masker, signal);
+    for (const [id, known] of engine.digests) if (typeof known !== 'string') engine.digests.delete(id);
     timings.pull_ms += since(t0);
   };
   if (config.pull_policy === 'always') await pull();
@@ -70,16 +71,22 @@ export async function create(input: RunInput, timings: Timings): Promise<Docker.
   }
 }
 
+/** How long "this image has no repository digest" is believed (it gains one when pulled from a registry). */
+const NO_DIGEST_TTL_MS = 60_000;
+
 /**
  * The image's repository digest (`repo@sha256:…`, what a registry serves), or its ID when it has none
- * (built or imported locally). Cached per engine: an image ID names immutable content.
+ * (built or imported locally). Cached per engine: an image ID names immutable content; the absence of
+ * a digest is cached briefly, and forgotten whenever this executor pulls.
  */
 export async function repoDigest(engine: Engine, imageId: string): Promise<string> {
   const cached = engine.digests.get(imageId);
-  if (cached) return cached;
+  if (typeof cached === 'string') return cached;
+  if (cached !== undefined && performance.now() - cached.at < NO_DIGEST_TTL_MS) return imageId;
   const image = await inspectImage(engine, imageId).catch(() => undefined);
   const digest = image?.RepoDigests?.[0];
   if (digest) engine.digests.set(imageId, digest);
+  else if (image) engine.digests.set(imageId, { at: performance.now() });
   return digest ?? imageId;
 }
 

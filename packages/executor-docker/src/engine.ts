@@ -15,8 +15,8 @@ export interface Engine {
   /** The engine's unix socket when local (refused as a bind mount source). */
   readonly socketPath: string | undefined;
   readonly requestTimeoutMs: number;
-  /** Repository digest by image ID (immutable content, so cached). */
-  readonly digests: Map<string, string>;
+  /** Repository digest by image ID (immutable content, so cached), or when the image had none. */
+  readonly digests: Map<string, string | { at: number }>;
 }
 
 const isPem = (value: string): boolean => value.trimStart().startsWith('-----BEGIN');
