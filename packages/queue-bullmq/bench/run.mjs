@@ -14,6 +14,8 @@ const URL_ = process.env.UBOM_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_N ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const TOTAL = N + WARMUP;
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_N ?? 100);
 const WORKER = new URL('./worker.mjs', import.meta.url);
 const redis = new Redis(URL_, { maxRetriesPerRequest: 3 });
@@ -84,28 +86,32 @@ async function throughput(mode) {
           },
         })
       : (k) => ({ name: 'noop', data: { i: k } });
-    for (let i = 0; i < N; i += 500)
-      await queue.addBulk(Array.from({ length: Math.min(500, N - i) }, (_, j) => same(i + j)));
+    for (let i = 0; i < TOTAL; i += 500)
+      await queue.addBulk(Array.from({ length: Math.min(500, TOTAL - i) }, (_, j) => same(i + j)));
   } else {
     const producer = new WorkQueue({ name, connection: URL_ });
-    for (let i = 0; i < N; i += 200)
+    for (let i = 0; i < TOTAL; i += 200)
       await Promise.all(
-        Array.from({ length: Math.min(200, N - i) }, (_, j) => producer.enqueue(noop(i + j))),
+        Array.from({ length: Math.min(200, TOTAL - i) }, (_, j) => producer.enqueue(noop(i + j))),
       );
     await producer.close();
   }
   const workers = await startWorkers(mode, name, 2);
+  await queue.resume();
+  // The clock starts once WARMUP jobs are done (JIT warm on both sides) while work keeps flowing.
+  while ((await queue.getCompletedCount()) < WARMUP) await new Promise((r) => setTimeout(r, 1));
   workers.mark();
   const redisCpu0 = await redisCpuUs();
   const t0 = performance.now();
-  await queue.resume();
-  while ((await queue.getCompletedCount()) < N) await new Promise((r) => setTimeout(r, 5));
+  const done0 = await queue.getCompletedCount();
+  while ((await queue.getCompletedCount()) < TOTAL) await new Promise((r) => setTimeout(r, 5));
   const seconds = (performance.now() - t0) / 1000;
   const redisCpu = (await redisCpuUs()) - redisCpu0;
   const workerCpu = await workers.stop();
   await queue.close();
   await drop(name);
-  return { rate: N / seconds, workerCpuUs: workerCpu / N, redisCpuUs: redisCpu / N };
+  const measured = TOTAL - done0;
+  return { rate: measured / seconds, workerCpuUs: workerCpu / measured, redisCpuUs: redisCpu / measured };
 }
 
 /** CPU seconds Redis has used so far, in µs (INFO cpu): load-independent cost per job. */
@@ -168,7 +174,7 @@ const U = summary(ubom);
 const line = (label, s, unit) =>
   `  ${label} ${s.rate.toFixed(0).padStart(6)} ${unit}  worker CPU ${s.workerCpuUs.toFixed(0).padStart(4)} µs/job, Redis CPU ${s.redisCpuUs.toFixed(0).padStart(4)} µs/job  (rounds: ${s.rounds})`;
 console.log(
-  `@ubom/queue-bullmq — ${N} no-op works, 2 worker processes × concurrency ${CONCURRENCY}, median of ${ROUNDS}`,
+  `@ubom/queue-bullmq — ${N} no-op works (after ${WARMUP} to warm up), 2 worker processes × concurrency ${CONCURRENCY}, median of ${ROUNDS}`,
 );
 console.log(line('raw BullMQ worker, empty processor:', R, 'jobs/s '));
 console.log(line('WorkWorker (registry, no-op):      ', U, 'works/s'));

@@ -61,26 +61,36 @@ export async function closeRedis(opened: OpenedRedis): Promise<void> {
 
 /**
  * Resolves once the client is connected, or throws `UnavailableError` after `ms`. The client keeps
- * reconnecting in the background, so a later call succeeds once Redis is back.
+ * reconnecting in the background, so a later call succeeds once Redis is back. Concurrent callers
+ * share one wait (one listener, however many calls).
  */
-export async function whenConnected(client: Redis, ms: number, what: string): Promise<void> {
-  if (client.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(
-        new UnavailableError(`${what}: Redis is not reachable (waited ${formatDuration(ms)})`, {
-          scope: 'queue',
-        }),
-      );
-    }, ms);
-    const onReady = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    client.once('ready', onReady);
+export function whenConnected(client: Redis, ms: number, what: string): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  let pending = waits.get(client);
+  if (!pending) {
+    pending = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        resolve(false);
+      }, ms);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      client.once('ready', onReady);
+    }).finally(() => waits.delete(client));
+    waits.set(client, pending);
+  }
+  return pending.then((ready) => {
+    if (!ready) {
+      throw new UnavailableError(`${what}: Redis is not reachable (waited ${formatDuration(ms)})`, {
+        scope: 'queue',
+      });
+    }
   });
 }
+
+const waits = new WeakMap<Redis, Promise<boolean>>();
 
 /** The pub/sub channel carrying cancel requests of one queue (a channel, not a stored key). */
 export const cancelChannel = (prefix: string, queue: string): string => `${prefix}:${queue}:ubom:cancel`;

@@ -33,6 +33,11 @@ export class LogSink {
     this.#draining ??= this.#drain();
   }
 
+  /** True while entries are being written. */
+  get busy(): boolean {
+    return this.#draining !== undefined;
+  }
+
   /** Resolves once every entry pushed so far is stored. */
   async flush(): Promise<void> {
     while (this.#draining) await this.#draining;

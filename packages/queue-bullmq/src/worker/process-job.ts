@@ -47,7 +47,7 @@ export function createProcessor(deps: ProcessorDeps) {
         await sink.flush();
         throw await failure(job, token, run, sink, error);
       }
-      await sink.flush();
+      if (sink.busy) await sink.flush();
       const attempts = job.opts.attempts ?? 1;
       const tried = job.attemptsMade + 1;
       if (!result.success && job.data.retryOn === 'failure' && tried < attempts) {
@@ -81,7 +81,7 @@ async function runOnce(
     throw new AbortError(`cancelled before it started: ${data.cancel.reason}`, { scope: 'queue' });
   const work = fromJobData(data, deps.sealer);
   const executors = deps.executors();
-  await executors.ensure(work.type);
+  if (!executors.registry.hasExecutor(work.type)) await executors.ensure(work.type);
   return executors.registry.execute(
     work,
     { ...data.context, attempt },
