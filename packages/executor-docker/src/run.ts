@@ -120,6 +120,11 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     } catch (error) {
       throw startError(error, masker);
     }
+    // which image ran, asked while it runs (off the critical path)
+    const digest = container
+      .inspect({ abortSignal: callSignal(engine) })
+      .then((info) => ({ id: info.Image, digest: repoDigest(engine, info.Image) }))
+      .catch(() => undefined);
     const waited = container.wait({ abortSignal: waitController.signal }).then(
       (r: { StatusCode?: number }) => ({ exited: r.StatusCode }),
       (error: unknown) => ({ failed: error }),
@@ -135,15 +140,16 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       throw engineUnavailable(engine, first.failed);
     }
     timings.run_ms = since(t0);
-    // the output drains while the engine tells how the container ended
+    const waitedCode = typeof first === 'object' && 'exited' in first ? first.exited : undefined;
+    // the engine is asked how it ended (while the output drains) only when the exit code is not known
+    // yet, or is a SIGKILL (137) that may be an OOM kill: `true` needs no extra call
+    const askEngine = waitedCode === undefined || waitedCode === 137;
     const [info] = await Promise.all([
-      container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined),
+      askEngine ? container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined) : undefined,
       drained(stream, DRAIN_MS).then(() => output.end()),
     ]);
     const state = info?.State;
-    const digest = info ? repoDigest(engine, info.Image) : undefined;
-    const exitCode =
-      state?.ExitCode ?? (typeof first === 'object' && 'exited' in first ? first.exited : undefined);
+    const exitCode = state?.ExitCode ?? waitedCode;
     const oomSource =
       state?.OOMKilled === true
         ? ('engine' as const)
@@ -158,15 +164,16 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     }
     if (!config.keep_container) removed = await removeContainer(engine, container);
     cleaned = removed || config.keep_container;
-    const imageDigest = await digest;
+    const image = await digest;
+    const imageDigest = await image?.digest;
     return {
       stoppedBy,
       exitCode,
       oomKilled: oomSource !== undefined,
       oomSource,
       containerId: container.id,
-      imageId: info?.Image,
-      imageDigest,
+      imageId: image?.id ?? info?.Image,
+      imageDigest: imageDigest ?? info?.Image,
       output,
       outputsFile,
       removed,

@@ -86,6 +86,8 @@ describe('timeouts', () => {
     expect(result.success).toBe(false);
     expect(result.error).toBe('timed out after 1s');
     expect(result.metrics.timedOut).toBe(true);
+    expect(result.outputs.exit_code).toBe(137); // killed once the grace period was over
+    expect(result.outputs.oom_killed).toBe(false);
     expect(result.logs.map((l) => l.message)).toContain('ready');
     expect(await countManaged()).toBe(0);
   });
