@@ -66,4 +66,5 @@ process.on('message', async (message) => {
     process.exit(0);
   }
 });
+process.on('disconnect', () => process.exit(1)); // the bench died: do not outlive it
 process.send?.('ready');

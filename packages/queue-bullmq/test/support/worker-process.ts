@@ -52,7 +52,7 @@ export class WorkerProcess {
   static async start(queue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
     const child = spawn(process.execPath, [FIXTURE], {
       env: { ...process.env, QUEUE: queue, REDIS_URL, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'], // the fixture exits when our end of stdin closes
     });
     const worker = new WorkerProcess(child);
     await worker.waitFor((e) => e.event === 'ready', 15_000);
