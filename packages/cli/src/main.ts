@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
 import { pluginsHealthCommand, pluginsListCommand } from './commands/plugins';
+import { QUEUE_COMMANDS, registerQueue } from './commands/queue';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { typesCommand } from './commands/types';
@@ -115,7 +116,18 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       code = await pluginsHealthCommand(flags, ctx());
     });
 
+  program.addHelpText(
+    'after',
+    '\nWith @ubom/queue-bullmq installed: ubom worker, ubom enqueue, ubom queue (works on BullMQ + Redis).',
+  );
+
   try {
+    const first = argv.find((arg) => !arg.startsWith('-'));
+    if (first !== undefined && QUEUE_COMMANDS.has(first)) {
+      await registerQueue(program, ctx, (c) => {
+        code = c;
+      });
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
