@@ -1,5 +1,6 @@
 import { type ChannelOptions, Client } from '@grpc/grpc-js';
 import type { ResolvedTls } from './credentials';
+import type { ResolvedMethod } from './descriptors';
 import { MAX_ATTEMPTS_OPTION, type RetryChannelOptions } from './retry';
 
 export interface ChannelSpec {
@@ -8,20 +9,16 @@ export interface ChannelSpec {
   retry: RetryChannelOptions;
 }
 
-interface Entry {
-  client: Client;
-  reflectionKey: string;
-  inFlight: number;
-  evicted: boolean;
-}
-
+/** One pooled channel. Held by a call between `acquire` and `release`. */
 export interface Lease {
   readonly client: Client;
-  /** The pool key. */
-  readonly key: string;
   /** Endpoint + credentials (not the retry policy): what reflected descriptors are cached by. */
   readonly reflectionKey: string;
-  release(): void;
+  /** Methods resolved by reflection on this channel: a warm call finds its method without building a key. */
+  readonly methods: Map<string, ResolvedMethod>;
+  inFlight: number;
+  lastUsed: number;
+  evicted: boolean;
 }
 
 function channelOptions(spec: ChannelSpec): ChannelOptions {
@@ -45,9 +42,10 @@ function channelOptions(spec: ChannelSpec): ChannelOptions {
  * works. The least recently used channel beyond `maxChannels` is closed once its calls have finished.
  */
 export class ChannelPool {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, Lease>();
   readonly #maxChannels: number;
   #closed = false;
+  #tick = 0;
 
   constructor(maxChannels = 64) {
     this.#maxChannels = Math.max(1, maxChannels);
@@ -69,46 +67,48 @@ export class ChannelPool {
     return n;
   }
 
+  /** The channel for `spec`, opened on first use; give it back with `release`. */
   acquire(spec: ChannelSpec): Lease {
     if (this.#closed) throw new Error('the channel pool is closed');
     const key = ChannelPool.keyOf(spec);
     let entry = this.#entries.get(key);
-    if (entry) {
-      // most recently used last
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-    } else {
+    if (!entry) {
       entry = {
         client: new Client(spec.endpoint, spec.tls.create(), channelOptions(spec)),
         reflectionKey: `${spec.endpoint}|${spec.tls.key}`,
+        methods: new Map(),
         inFlight: 0,
+        lastUsed: 0,
         evicted: false,
       };
       this.#entries.set(key, entry);
-      this.#evict();
+      if (this.#entries.size > this.#maxChannels) this.#evict(entry);
     }
-    const held = entry;
-    held.inFlight++;
-    let released = false;
-    return {
-      client: held.client,
-      key,
-      reflectionKey: held.reflectionKey,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.inFlight--;
-        if (held.evicted && held.inFlight === 0) held.client.close();
-      },
-    };
+    entry.lastUsed = ++this.#tick;
+    entry.inFlight++;
+    return entry;
   }
 
-  #evict(): void {
-    for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= this.#maxChannels) return;
-      this.#entries.delete(key);
-      entry.evicted = true;
-      if (entry.inFlight === 0) entry.client.close();
+  release(entry: Lease): void {
+    entry.inFlight--;
+    if (entry.evicted && entry.inFlight === 0) entry.client.close();
+  }
+
+  /** Closes the least recently used channels (once their calls are done) until the pool fits. */
+  #evict(keep: Lease): void {
+    while (this.#entries.size > this.#maxChannels) {
+      let oldestKey: string | undefined;
+      let oldest: Lease | undefined;
+      for (const [key, entry] of this.#entries) {
+        if (entry !== keep && (!oldest || entry.lastUsed < oldest.lastUsed)) {
+          oldest = entry;
+          oldestKey = key;
+        }
+      }
+      if (!oldest || oldestKey === undefined) return;
+      this.#entries.delete(oldestKey);
+      oldest.evicted = true;
+      if (oldest.inFlight === 0) oldest.client.close();
     }
   }
 

@@ -18,7 +18,7 @@ import { version } from '../package.json';
 import { type CallStatus, invoke, type RunningCall } from './call';
 import { ChannelPool, type Lease } from './channel-pool';
 import { decodeMessage, encodeMessage } from './codec';
-import { type GrpcConfig, grpcConfigJsonSchema, parseConfig } from './config';
+import { compileConfigCheck, type GrpcConfig, grpcConfigJsonSchema, parseConfig } from './config';
 import { resolveTls, resolveTlsNow } from './credentials';
 import {
   DescriptorCache,
@@ -91,6 +91,7 @@ export class GrpcExecutor extends BasePlugin {
       },
       { type: GRPC_WORK_TYPE, version: '1.0.0', config: grpcConfigJsonSchema, outputs: OUTPUTS_SCHEMA },
     );
+    compileConfigCheck();
   }
 
   override async initialize(config: Record<string, unknown>): Promise<void> {
@@ -129,7 +130,9 @@ export class GrpcExecutor extends BasePlugin {
       const logs = new LogCollector({ onLog: options.onLog });
       let method: ResolvedMethod;
       try {
-        method = await this.#resolve(config, lease, metadata, deadline, signal);
+        method =
+          this.#cachedMethod(config, lease) ??
+          (await this.#resolve(config, lease, metadata, deadline, signal));
       } catch (error) {
         if (!(error instanceof ReflectionRefused)) throw error;
         const refused = { code: error.code, details: error.details, headers: undefined, trailers: undefined };
@@ -179,7 +182,7 @@ export class GrpcExecutor extends BasePlugin {
       const endpoint = config.endpoint;
       return toWorkResult({ method, endpoint, call: outcome, responses, sent: requests.length, logs, clock });
     } finally {
-      lease.release();
+      this.#pool.release(lease);
     }
   }
 
@@ -229,7 +232,7 @@ export class GrpcExecutor extends BasePlugin {
         health,
       };
     } finally {
-      lease.release();
+      this.#pool.release(lease);
     }
   }
 
@@ -253,7 +256,7 @@ export class GrpcExecutor extends BasePlugin {
             { scope: SCOPE },
           );
       } finally {
-        lease.release();
+        this.#pool.release(lease);
       }
     }
   }
@@ -273,6 +276,13 @@ export class GrpcExecutor extends BasePlugin {
     return this.#pool.acquire({ endpoint: config.endpoint, tls, retry: retryChannelOptions(config.retry) });
   }
 
+  /** A method resolved before: one Map lookup per warm call. */
+  #cachedMethod(config: GrpcConfig, lease: Lease): ResolvedMethod | undefined {
+    if (config.proto_files === undefined && config.descriptor_set === undefined)
+      return lease.methods.get(config.method);
+    return this.#descriptors.cached(filesKey(config), config.method);
+  }
+
   async #resolve(
     config: GrpcConfig,
     lease: Lease,
@@ -280,12 +290,10 @@ export class GrpcExecutor extends BasePlugin {
     deadline: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<ResolvedMethod> {
-    const key =
-      config.proto_files || config.descriptor_set !== undefined
-        ? filesKey(config)
-        : `reflect|${lease.reflectionKey}`;
-    const cached = this.#descriptors.cached(key, config.method);
+    const cached = this.#cachedMethod(config, lease);
     if (cached) return cached;
+    const fromFiles = config.proto_files !== undefined || config.descriptor_set !== undefined;
+    const key = fromFiles ? filesKey(config) : `reflect|${lease.reflectionKey}`;
     const source: DescriptorSource = config.proto_files
       ? { kind: 'files', key, files: config.proto_files, includeDirs: config.include_dirs ?? [] }
       : config.descriptor_set !== undefined
@@ -300,7 +308,9 @@ export class GrpcExecutor extends BasePlugin {
           };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#descriptors.resolve(source, config.method);
+        const method = await this.#descriptors.resolve(source, config.method);
+        if (!fromFiles) lease.methods.set(config.method, method);
+        return method;
       } catch (error) {
         if (!(error instanceof ReflectionAborted)) throw error;
         // aborted by this work, or by another work that started the same reflection: then try again

@@ -1,9 +1,31 @@
 import { type Metadata, status as Status } from '@grpc/grpc-js';
-import { type LogCollector, type MetricsClock, type WorkResult, workResult } from '@ubom/core';
+import {
+  type ExecutionMetrics,
+  type LogCollector,
+  type MetricsClock,
+  type WorkResult,
+  workResult,
+} from '@ubom/core';
 import type { CallStatus } from './call';
 import type { ResolvedMethod } from './descriptors';
 
 const ATTEMPTS_KEY = 'grpc-previous-rpc-attempts';
+
+/** The last two ISO timestamps made: under load many works start and end within the same millisecond. */
+const isoCache: [number, string, number, string] = [-1, '', -1, ''];
+
+/** `Date#toISOString` of a time in ms (fractions dropped, as `Date` does), from a 2-entry cache. */
+export function isoAt(ms: number): string {
+  const t = Math.floor(ms);
+  if (isoCache[0] === t) return isoCache[1];
+  if (isoCache[2] === t) return isoCache[3];
+  const text = new Date(t).toISOString();
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = t;
+  isoCache[1] = text;
+  return text;
+}
 
 /** `14` → `"UNAVAILABLE"`. */
 export function codeName(code: number): string {
@@ -62,12 +84,20 @@ export function toWorkResult(m: Mapped): WorkResult {
   outputs.trailers = metadataJson(call.trailers);
   const ok = code === Status.OK;
   if (!ok) m.logs.add('error', 'executor', `${method.path} failed: ${name}${details ? `: ${details}` : ''}`);
-  // extra figures set one by one: MetricsClock.finish(extra) spreads `extra`, which is slow on the hot path
-  const metrics = m.clock.finish(undefined, attemptsOf(call));
-  metrics.method = method.path;
-  metrics.endpoint = m.endpoint;
-  metrics.messagesSent = m.sent;
-  metrics.messagesReceived = responses.length;
+  // what MetricsClock.finish(extra) returns, built in one literal: its `...extra` spread costs ~1 µs a call
+  const durationMs = Math.round(m.clock.elapsedMs() * 1000) / 1000;
+  const startedAt = m.clock.startedAt;
+  const startedMs = startedAt.getTime();
+  const metrics: ExecutionMetrics = {
+    startedAt: isoAt(startedMs),
+    finishedAt: isoAt(startedMs + durationMs),
+    durationMs,
+    attempts: attemptsOf(call),
+    method: method.path,
+    endpoint: m.endpoint,
+    messagesSent: m.sent,
+    messagesReceived: responses.length,
+  };
   return workResult({
     success: ok,
     outputs,
