@@ -303,3 +303,19 @@ describe('workResult and MetricsClock', () => {
     expect(metrics).toMatchObject({ exitCode: 0, attempts: 2 });
   });
 });
+
+describe('lastLines and timeoutOf', () => {
+  it('quotes the last non-blank lines, cut from the end', async () => {
+    const { lastLines } = await import('../src');
+    expect(lastLines('a\n\nb\r\nc\nd\n', 2)).toBe('c\nd');
+    expect(lastLines('x'.repeat(50), 5, 10)).toBe(`…${'x'.repeat(10)}`);
+    expect(lastLines('', 5)).toBe('');
+  });
+
+  it('tells a timeout reason from a cancel', async () => {
+    const { timeoutOf, TimeoutError } = await import('../src');
+    expect(timeoutOf(new TimeoutError('timed out after 2s', 2000))).toBe(2000);
+    expect(timeoutOf(new Error('cancelled'))).toBeUndefined();
+    expect(timeoutOf('stop')).toBeUndefined();
+  });
+});

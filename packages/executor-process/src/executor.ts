@@ -11,6 +11,7 @@ import {
   NotFoundError,
   parseDuration,
   throwIfAborted,
+  timeoutOf,
   UnavailableError,
   ValidationError,
   type Work,
@@ -27,9 +28,6 @@ import { parseConfig, validateWork } from './validate';
 
 const SCOPE = 'process';
 export const PROCESS_WORK_TYPE = 'process';
-
-const isTimeoutReason = (reason: unknown): boolean =>
-  reason instanceof Error && (reason as { code?: unknown }).code === 'TIMEOUT';
 
 /** Runs a local command: no shell unless asked, its whole process group stopped on timeout and cancel. */
 export class ProcessExecutor extends BasePlugin {
@@ -113,7 +111,8 @@ export class ProcessExecutor extends BasePlugin {
     }).catch((error: unknown) => {
       throw spawnError(error, line.file, line.fileKey, config.cwd);
     });
-    if (outcome.stoppedBy === 'abort' && !isTimeoutReason(signal.reason)) throw abortErrorFrom(signal, SCOPE);
+    if (outcome.stoppedBy === 'abort' && timeoutOf(signal.reason) === undefined)
+      throw abortErrorFrom(signal, SCOPE);
     const stoppedByTimeout =
       outcome.stoppedBy === 'abort' ? { ...outcome, stoppedBy: 'timeout' as const } : outcome;
     const reasonMs = (signal.reason as { timeoutMs?: unknown } | undefined)?.timeoutMs;

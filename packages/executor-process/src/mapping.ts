@@ -1,6 +1,7 @@
 import {
   formatDuration,
   type LogCollector,
+  lastLines,
   type Masker,
   type MetricsClock,
   type WorkResult,
@@ -8,16 +9,6 @@ import {
 } from '@ubom/core';
 import type { ProcessConfig } from './config';
 import { JSON_TAIL_BYTES, type RunOutcome } from './run-process';
-
-/** Lines of stderr quoted in the error of a failed command. */
-const ERROR_STDERR_LINES = 5;
-const ERROR_STDERR_CHARS = 2000;
-
-function lastLines(text: string, count: number): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const tail = lines.slice(-count).join('\n');
-  return tail.length > ERROR_STDERR_CHARS ? `…${tail.slice(-ERROR_STDERR_CHARS)}` : tail;
-}
 
 /** `outputs.result` for `output: "json"`: the last non-empty stdout line, parsed. */
 function parseJsonResult(outcome: RunOutcome, masker: Masker): { result: unknown } | { error: string } {
@@ -45,7 +36,7 @@ function parseJsonResult(outcome: RunOutcome, masker: Masker): { result: unknown
 
 function failure(outcome: RunOutcome, timeoutMs: number | undefined, stderr: string): string | undefined {
   if (outcome.stoppedBy === 'timeout') return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
-  const detail = lastLines(stderr, ERROR_STDERR_LINES);
+  const detail = lastLines(stderr);
   const suffix = detail ? `: ${detail}` : '';
   if (outcome.signal) return `the command was killed by ${outcome.signal}${suffix}`;
   if (outcome.exitCode !== 0) return `the command exited with code ${outcome.exitCode}${suffix}`;

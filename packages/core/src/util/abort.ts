@@ -26,3 +26,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * When an abort `reason` is a timeout (the registry's `TimeoutError`, checked by `code` so a second copy
+ * of core still counts), its duration in ms; `undefined` for any other reason (a cancel).
+ */
+export function timeoutOf(reason: unknown): number | undefined {
+  if (!(reason instanceof Error) || (reason as { code?: unknown }).code !== 'TIMEOUT') return undefined;
+  const ms = (reason as { timeoutMs?: unknown }).timeoutMs;
+  return typeof ms === 'number' ? ms : 0;
+}
