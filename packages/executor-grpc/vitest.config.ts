@@ -8,5 +8,7 @@ export default defineConfig({
     // real servers, some restarted in child processes
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // server-side effects (a cancel seen, a stream stopped) arrive asynchronously: poll, don't sleep
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -19,12 +19,15 @@ async function pem(value: string | undefined, field: string): Promise<Buffer | n
   if (value.includes('-----BEGIN ')) return Buffer.from(value);
   try {
     return await readFile(value);
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
+  } catch (error) {
+    // no `cause`: the fs error quotes the path, which is the secret itself when a key was pasted without its PEM header
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw ValidationError.single(
       `executor_config.tls.${field}`,
       `is neither PEM text nor a readable file (${reason})`,
-      { scope: 'grpc', cause },
+      {
+        scope: 'grpc',
+      },
     );
   }
 }

@@ -56,6 +56,8 @@ export function grpcWork(executor_config: Record<string, unknown>, extra: Partia
 export interface ChildServer {
   port: number;
   process: ChildProcess;
+  /** Resolves at the next line the server prints (e.g. "sleeping" with `announce: true`). */
+  nextLine(): Promise<string>;
   /** SIGKILL, resolved once the process is gone. */
   kill(): Promise<void>;
 }
@@ -66,23 +68,36 @@ export function spawnServer(options: Record<string, unknown> = {}): Promise<Chil
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = (): Promise<string> => {
+    const line = lines.shift();
+    return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => waiting.push(resolve));
+  };
   return new Promise((resolve, reject) => {
-    let out = '';
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) {
-        const { port } = JSON.parse(line) as { port: number };
-        resolve({
-          port,
-          process: child,
-          kill: () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-            return exited;
-          },
-        });
-      }
-    });
+    nextLine().then((first) => {
+      const { port } = JSON.parse(first) as { port: number };
+      resolve({
+        port,
+        process: child,
+        nextLine,
+        kill: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          return exited;
+        },
+      });
+    }, reject);
   });
 }

@@ -8,7 +8,7 @@ describe('a server killed mid-call', () => {
   });
 
   it('is retried after it comes back within the backoff window, and the work succeeds', async () => {
-    const first = await spawnServer();
+    const first = await spawnServer({ announce: true });
     servers.push(first);
     const { executor, registry } = await setupExecutor();
     try {
@@ -23,7 +23,7 @@ describe('a server killed mid-call', () => {
       // warm: descriptors by reflection and a connection, so the kill lands on the call itself
       await executor.dryRun(work);
       const running = registry.execute(work);
-      await new Promise((r) => setTimeout(r, 300));
+      expect(await first.nextLine()).toBe('sleeping'); // the call is on the server now
       await first.kill();
       const second = await spawnServer({ port: first.port });
       servers.push(second);
@@ -37,7 +37,7 @@ describe('a server killed mid-call', () => {
   });
 
   it('without a retry policy the same kill ends the work with UNAVAILABLE', async () => {
-    const server = await spawnServer();
+    const server = await spawnServer({ announce: true });
     servers.push(server);
     const { executor, registry } = await setupExecutor();
     try {
@@ -49,7 +49,7 @@ describe('a server killed mid-call', () => {
       });
       await executor.dryRun(work);
       const running = registry.execute(work);
-      await new Promise((r) => setTimeout(r, 300));
+      expect(await server.nextLine()).toBe('sleeping');
       await server.kill();
       const result = await running;
       expect(result.success).toBe(false);

@@ -110,6 +110,17 @@ describe('TLS and mutual TLS (certificates made by openssl)', () => {
     expect(JSON.stringify(result)).not.toContain(keyBody);
   });
 
+  it('a client key pasted without its PEM header is refused without quoting it', async () => {
+    const pasted = 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgPastedWithoutHeader';
+    const error = (await ctx.registry
+      .execute(unary(mtlsServer, { tls: { ca_cert: c.ca, client_cert: c.clientCert, client_key: pasted } }))
+      .catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: 'VALIDATION', issues: [{ path: 'executor_config.tls.client_key' }] });
+    const text = (e: unknown): string =>
+      e instanceof Error ? `${e.message}${e.stack}${text(e.cause)}` : String(e);
+    expect(text(error)).not.toContain(pasted);
+  });
+
   it('refuses a cert path that cannot be read, at its config path', async () => {
     const error = await ctx.registry
       .execute(unary(tlsServer, { tls: { ca_cert: join(c.dir, 'missing.crt') } }))
