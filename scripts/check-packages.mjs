@@ -17,7 +17,16 @@ try {
       ['publint', ['run', tarball, '--strict']],
       [
         'attw',
-        [tarball, '--format', 'table-flipped', ...(pkg.bin && !pkg.exports ? ['--entrypoints', '.'] : [])],
+        [
+          tarball,
+          '--format',
+          'table-flipped',
+          ...(pkg.bin && !pkg.exports ? ['--entrypoints', '.'] : []),
+          // a package without a `require` condition is ESM only on purpose (@ubom/testkit: vitest is)
+          ...(pkg.exports && !JSON.stringify(pkg.exports).includes('"require"')
+            ? ['--profile', 'esm-only']
+            : []),
+        ],
       ],
     ]) {
       try {

@@ -1,3 +1,4 @@
 import { packageConfig } from '../../scripts/tsup.base';
 
-export default packageConfig();
+// ESM only: the suite runs inside vitest, which cannot be loaded with require().
+export default packageConfig({ format: ['esm'] });

@@ -9,6 +9,7 @@ import {
   MetricsClock,
   parseDuration,
   throwIfAborted,
+  timeoutOf,
   ValidationError,
   type Work,
   type WorkContext,
@@ -28,12 +29,6 @@ import { parseConfig } from './validate';
 
 const SCOPE = 'docker';
 export const DOCKER_WORK_TYPE = 'docker';
-
-const timeoutMsOf = (reason: unknown): number | undefined => {
-  if (!(reason instanceof Error) || (reason as { code?: unknown }).code !== 'TIMEOUT') return undefined;
-  const ms = (reason as { timeoutMs?: unknown }).timeoutMs;
-  return typeof ms === 'number' ? ms : 0;
-};
 
 /** Runs works as containers on a Docker Engine (local socket or remote over TLS); nothing outlives a work. */
 export class DockerExecutor extends BasePlugin {
@@ -179,7 +174,7 @@ export class DockerExecutor extends BasePlugin {
           return () => this.#containers.delete(container);
         },
       });
-      const registryTimeoutMs = timeoutMsOf(signal.reason);
+      const registryTimeoutMs = timeoutOf(signal.reason);
       if (outcome.stoppedBy === 'abort' && registryTimeoutMs === undefined)
         throw abortErrorFrom(signal, SCOPE);
       const timeoutMs =

@@ -1,6 +1,7 @@
 import {
   formatDuration,
   type LogCollector,
+  lastLines,
   type Masker,
   type MetricsClock,
   type WorkResult,
@@ -9,16 +10,6 @@ import {
 import type { DockerConfig } from './config';
 import type { RunOutcome } from './run';
 
-/** Lines of stderr quoted in the error of a failed container. */
-const ERROR_STDERR_LINES = 5;
-const ERROR_STDERR_CHARS = 2000;
-
-function lastLines(text: string, count: number): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const tail = lines.slice(-count).join('\n');
-  return tail.length > ERROR_STDERR_CHARS ? `…${tail.slice(-ERROR_STDERR_CHARS)}` : tail;
-}
-
 function failure(
   outcome: RunOutcome,
   config: DockerConfig,
@@ -26,7 +17,7 @@ function failure(
   stderr: string,
 ): string | undefined {
   if (outcome.stoppedBy) return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
-  const detail = lastLines(stderr, ERROR_STDERR_LINES);
+  const detail = lastLines(stderr);
   const suffix = detail ? `: ${detail}` : '';
   if (outcome.oomKilled) {
     const limit = config.resources?.memory_limit;
