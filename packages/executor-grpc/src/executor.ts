@@ -1,4 +1,4 @@
-import { Metadata, status as Status } from '@grpc/grpc-js';
+import { type Metadata, status as Status } from '@grpc/grpc-js';
 import {
   API_VERSION,
   abortErrorFrom,
@@ -9,7 +9,6 @@ import {
   parseDuration,
   throwIfAborted,
   UnavailableError,
-  ValidationError,
   type Work,
   type WorkContext,
   type WorkResult,
@@ -17,7 +16,7 @@ import {
 import { version } from '../package.json';
 import { type CallStatus, invoke, type RunningCall } from './call';
 import { ChannelPool, type Lease } from './channel-pool';
-import { decodeMessage, encodeMessage } from './codec';
+import { decodeMessage } from './codec';
 import { compileConfigCheck, type GrpcConfig, grpcConfigJsonSchema, parseConfig } from './config';
 import { resolveTls, resolveTlsNow } from './credentials';
 import {
@@ -27,45 +26,15 @@ import {
   ReflectionRefused,
   type ResolvedMethod,
 } from './descriptors';
-import { checkHealth, type HealthStatus } from './health';
+import { checkHealth } from './health';
 import { codeName, toWorkResult } from './mapping';
 import { type GrpcPluginConfig, OUTPUTS_SCHEMA, parsePluginConfig } from './plugin-config';
 import { ReflectionAborted } from './reflection';
+import { buildMetadata, type DryRunReport, encodeRequests, kindOf, preview } from './request';
 import { retryChannelOptions } from './retry';
 
 const SCOPE = 'grpc';
 export const GRPC_WORK_TYPE = 'grpc';
-const LOG_PREVIEW = 16 * 1024;
-
-export interface DryRunReport {
-  method: string;
-  kind: 'unary' | 'server_streaming' | 'client_streaming' | 'bidi';
-  descriptorSource: 'reflection' | 'proto_files' | 'descriptor_set';
-  requestMessages: number;
-  /** What grpc.health.v1 said about the service, or NO_HEALTH_SERVICE when the server has none. */
-  health: HealthStatus | 'NO_HEALTH_SERVICE';
-}
-
-const kindOf = (m: ResolvedMethod): DryRunReport['kind'] =>
-  m.requestStream
-    ? m.responseStream
-      ? 'bidi'
-      : 'client_streaming'
-    : m.responseStream
-      ? 'server_streaming'
-      : 'unary';
-
-function buildMetadata(values: Record<string, string> | undefined): Metadata {
-  const md = new Metadata();
-  if (values) {
-    for (const [key, value] of Object.entries(values)) {
-      if (key.endsWith('-bin')) md.set(key, Buffer.from(value, 'base64'));
-      else md.set(key, value);
-    }
-  }
-  return md;
-}
-
 /** Calls any gRPC method by name: descriptors from server reflection, proto files or a descriptor set. */
 export class GrpcExecutor extends BasePlugin {
   #settings: GrpcPluginConfig = parsePluginConfig({});
@@ -323,30 +292,4 @@ export class GrpcExecutor extends BasePlugin {
       }
     }
   }
-}
-
-function preview(message: Record<string, unknown>): string {
-  const text = JSON.stringify(message);
-  return text.length > LOG_PREVIEW ? `${text.slice(0, LOG_PREVIEW)}… (${text.length} characters)` : text;
-}
-
-/** The request (default: `work.inputs`) as encoded messages: one object, or an array for client streams. */
-function encodeRequests(method: ResolvedMethod, config: GrpcConfig, work: Work): Buffer[] {
-  const explicit = config.request !== undefined;
-  const request: unknown = explicit ? config.request : (work.inputs ?? {});
-  const base = explicit ? 'executor_config.request' : 'inputs';
-  if (method.requestStream) {
-    const messages = Array.isArray(request) ? request : [request];
-    return messages.map((m, i) =>
-      encodeMessage(method.requestType, m, Array.isArray(request) ? `${base}[${i}]` : base),
-    );
-  }
-  if (Array.isArray(request)) {
-    throw ValidationError.single(
-      base,
-      `must be an object: ${method.path} takes one request message (an array is for client-streaming and bidi methods)`,
-      { scope: SCOPE },
-    );
-  }
-  return [encodeMessage(method.requestType, request, base)];
 }

@@ -10,8 +10,9 @@ export {
   STATUS_CODE_NAMES,
   type StatusCodeName,
 } from './config';
-export { type DryRunReport, GRPC_WORK_TYPE, GrpcExecutor } from './executor';
+export { GRPC_WORK_TYPE, GrpcExecutor } from './executor';
 export { type GrpcPluginConfig, grpcPluginConfigSchema } from './plugin-config';
+export type { DryRunReport } from './request';
 
 /** The plugin entry point the loader calls. */
 export function createPlugin(): ExternalWorkPlugin {
