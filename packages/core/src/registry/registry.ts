@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, PluginError, UbomError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type {
@@ -13,7 +13,7 @@ import type {
 import { parseDuration } from '../util/duration';
 import { SchemaValidator } from '../validation/schema-validator';
 import { suggest } from '../validation/suggest';
-import { guard, guardSync } from './guard';
+import { guardSync } from './guard';
 import { runWork } from './run-work';
 
 export interface EnhancedWorkRegistryOptions {
@@ -125,7 +125,8 @@ export class EnhancedWorkRegistry {
     if (this.#resolve) await this.#resolveMissing(work);
     const entry = this.#prepare(work);
     const masker = this.#masker(entry, work);
-    await this.#executorValidate(entry, work, masker);
+    const validating = this.#executorValidate(entry, work, masker);
+    if (validating) await validating;
     return runWork(work, workContext, options, {
       executor: entry.executor,
       pluginName: entry.pluginName,
@@ -193,11 +194,19 @@ export class EnhancedWorkRegistry {
     return masker.empty ? undefined : masker;
   }
 
-  async #executorValidate(entry: Entry, work: Work, masker: Masker | undefined): Promise<void> {
+  /** The executor's own `validate`; awaited only when it returns a promise (most are synchronous). */
+  #executorValidate(entry: Entry, work: Work, masker: Masker | undefined): void | Promise<void> {
+    const fail = (error: unknown): never => {
+      const wrapped =
+        error instanceof UbomError ? error : new PluginError(entry.pluginName, 'validate', error);
+      throw masker ? masker.error(wrapped) : wrapped;
+    };
+    let pending: void | Promise<void>;
     try {
-      await guard(entry.pluginName, 'validate', () => entry.executor.validate(work));
+      pending = entry.executor.validate(work);
     } catch (error) {
-      throw masker ? masker.error(error) : error;
+      return fail(error);
     }
+    return pending && typeof pending.then === 'function' ? pending.then(undefined, fail) : undefined;
   }
 }

@@ -32,6 +32,8 @@ interface DeepState {
 /** Replaces secret values (and their encoded forms) in strings, objects and errors. */
 export class Masker {
   readonly #pattern: RegExp | undefined;
+  /** The same alternatives without the `g` flag, for `test` (a global regex carries `lastIndex`). */
+  readonly #probe: RegExp | undefined;
   readonly #whole: Set<string>;
 
   constructor(secrets: Iterable<string>) {
@@ -44,6 +46,7 @@ export class Masker {
     }
     const sorted = [...long].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.#pattern = sorted.length > 0 ? new RegExp(sorted.join('|'), 'g') : undefined;
+    this.#probe = sorted.length > 0 ? new RegExp(sorted.join('|')) : undefined;
   }
 
   get empty(): boolean {
@@ -70,11 +73,31 @@ export class Masker {
    * as is, so masking a result without secrets allocates nothing. Cycles are kept (as copies).
    */
   deep<T>(value: T): T {
+    // most results hold no secret: look first without allocating, copy only when there is one
+    if (!this.#holdsSecret(value, new WeakSet())) return value;
     const state: DeepState = { seen: new WeakMap(), cyclic: false, copyAll: false };
     const masked = this.#deep(value, state);
     if (!state.cyclic) return masked as T;
     // a cycle met before its object was done: copy everything so no path leads back to the original
     return this.#deep(value, { seen: new WeakMap(), cyclic: false, copyAll: true }) as T;
+  }
+
+  #holdsSecret(value: unknown, seen: WeakSet<object>): boolean {
+    if (typeof value === 'string') return this.#whole.has(value) || this.#probe?.test(value) === true;
+    if (value === null || typeof value !== 'object') return false;
+    if (value instanceof Error) return true; // errors are masked in place by the full walk
+    if (seen.has(value) || ArrayBuffer.isView(value) || value instanceof Date) return false;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const item of value) if (this.#holdsSecret(item, seen)) return true;
+      return false;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (this.#holdsSecret(key, seen) || this.#holdsSecret((value as Record<string, unknown>)[key], seen))
+        return true;
+    }
+    return false;
   }
 
   #deep(value: unknown, state: DeepState): unknown {
