@@ -10,6 +10,8 @@ export {
   secretForms,
   settle,
 } from './helpers';
+export type { IssuedCert, IssueOptions, TestPki, TestPkiOptions } from './tls';
+export { createTestPki } from './tls';
 export type {
   ConformanceSkip,
   ConformanceWorks,
