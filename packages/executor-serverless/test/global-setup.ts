@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createTestPki } from '@ubom/testkit';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -11,9 +8,6 @@ declare module 'vitest' {
   }
 }
 
-const openssl = (dir: string, ...args: string[]) =>
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
 /**
  * Makes a throw-away CA and one server certificate for 127.0.0.1, localhost and the Google token host
  * (reached through a local CONNECT proxy), and trusts the CA through NODE_EXTRA_CA_CERTS. Node reads
@@ -21,49 +15,13 @@ const openssl = (dir: string, ...args: string[]) =>
  * workers, which inherit it.
  */
 export default function setup(project: TestProject): () => void {
-  const dir = mkdtempSync(join(tmpdir(), 'ubom-serverless-certs-'));
-  openssl(dir, 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key');
-  openssl(
-    dir,
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=ubom-serverless-test-ca',
-  );
-  writeFileSync(
-    join(dir, 'server.ext'),
-    'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' +
-      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:oauth2.googleapis.com\n',
-  );
-  openssl(dir, 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server.ec.key');
-  openssl(dir, 'pkcs8', '-topk8', '-nocrypt', '-in', 'server.ec.key', '-out', 'server.key');
-  openssl(dir, 'req', '-new', '-key', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  openssl(
-    dir,
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext',
-  );
-  process.env.NODE_EXTRA_CA_CERTS = join(dir, 'ca.crt');
-  project.provide('certDir', dir);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const pki = createTestPki({ caCommonName: 'ubom-serverless-test-ca' });
+  pki.issue('server', {
+    usage: 'server',
+    cn: 'localhost',
+    altNames: ['127.0.0.1', 'localhost', 'oauth2.googleapis.com'],
+  });
+  process.env.NODE_EXTRA_CA_CERTS = pki.caCert;
+  project.provide('certDir', pki.dir);
+  return () => pki.remove();
 }
