@@ -5,6 +5,7 @@ import { describeError, reviveError } from '../src/shared/error-descriptor';
 import { fromJobData, toJobData } from '../src/shared/job-data';
 import { defaultJobId, jobIdIssues } from '../src/shared/job-id';
 import { ConfigSealer } from '../src/shared/sealing';
+import { RunningWorks } from '../src/worker/running';
 
 const work = {
   id: 'w',
@@ -133,5 +134,38 @@ describe('error descriptors', () => {
     expect(reviveError(undefined, 'job stalled more than allowable limit').message).toBe(
       '[ubom] [queue] job stalled more than allowable limit',
     );
+  });
+});
+
+describe('running works', () => {
+  it("hands a finished work's signal to the next work only when nothing of the old work can reach it", () => {
+    const running = new RunningWorks();
+    const untouched = running.start('a').signal;
+    running.end('a');
+    expect(running.start('b').signal).toBe(untouched); // never aborted, no listener: reused
+    running.end('b');
+
+    const listened = running.start('c').signal;
+    listened.addEventListener('abort', () => {}); // left behind by its executor
+    running.end('c');
+    const next = running.start('d').signal;
+    expect(next).not.toBe(listened);
+    running.end('d');
+
+    const combined = running.start('e').signal;
+    AbortSignal.any([combined]); // a dependant signal would hear a later cancel
+    running.end('e');
+    expect(running.start('f').signal).not.toBe(combined);
+    running.end('f');
+
+    const cancelled = running.start('g');
+    running.cancelRequested('g', 'cancelled: by the test');
+    expect(cancelled.signal.aborted).toBe(true);
+    running.end('g');
+    const after = running.start('h');
+    expect(after.signal).not.toBe(cancelled.signal);
+    expect(after.signal.aborted).toBe(false);
+    running.cancelRequested('h', 'cancelled: by the test');
+    expect(after.stopped).toBe('cancel');
   });
 });

@@ -85,7 +85,8 @@ async function runOnce(
   return executors.registry.execute(
     work,
     { ...data.context, attempt },
-    { signal: run.signal, onLog: (entry) => sink.push(entry) },
+    // a bound method, not an arrow: tsup's keepNames would wrap a per-job arrow in __name (defineProperty)
+    { signal: run.signal, onLog: sink.push.bind(sink) },
   );
 }
 
