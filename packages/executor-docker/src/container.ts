@@ -4,7 +4,7 @@ import { parseDuration, parseSize, type Work } from '@ubom/core';
 import type Docker from 'dockerode';
 import { toArgv } from './argv';
 import type { DockerConfig } from './config';
-import { callSignal, type Engine, hasStatus } from './engine';
+import { callSignal, describeEngineError, type Engine, hasStatus } from './engine';
 
 /** Labels every container of the executor carries. */
 export const LABELS = {
@@ -113,11 +113,16 @@ export async function stopContainer(
 
 /** Removes a container (and its anonymous volumes). Resolves false when the engine did not confirm. */
 export async function removeContainer(engine: Engine, container: Docker.Container): Promise<boolean> {
+  return (await tryRemove(engine, container)) === undefined;
+}
+
+/** Removes a container (and its anonymous volumes). Resolves why it failed, or undefined once it is gone. */
+export async function tryRemove(engine: Engine, container: Docker.Container): Promise<string | undefined> {
   try {
     await container.remove({ force: true, v: true, abortSignal: callSignal(engine) });
-    return true;
+    return undefined;
   } catch (error) {
     // gone already, or already being removed
-    return hasStatus(error, 404) || hasStatus(error, 409);
+    return hasStatus(error, 404) || hasStatus(error, 409) ? undefined : describeEngineError(error);
   }
 }

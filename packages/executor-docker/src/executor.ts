@@ -17,6 +17,7 @@ import {
 } from '@ubom/core';
 import type Docker from 'dockerode';
 import { version } from '../package.json';
+import { PendingRemovals } from './cleanup';
 import { DOCKER_OUTPUTS_SCHEMA, type DockerConfig, dockerConfigJsonSchema, secretValues } from './config';
 import { createEngine, type Engine, pingEngine } from './engine';
 import { imageExists, imageReference } from './image';
@@ -38,6 +39,8 @@ export class DockerExecutor extends BasePlugin {
   /** Works in flight, so `shutdown()` can stop them and wait until their containers are gone. */
   readonly #running = new Map<AbortController, Promise<unknown>>();
   readonly #containers = new Set<Docker.Container>();
+  /** Removals of containers whose work has already settled. */
+  readonly #removals = new PendingRemovals();
 
   constructor() {
     super(
@@ -84,7 +87,7 @@ export class DockerExecutor extends BasePlugin {
     if (this.#settings.sweep_orphans) await this.sweepOrphans();
   }
 
-  /** Containers of works in flight. */
+  /** Containers of works in flight, and of finished works still being removed. */
   get activeContainers(): number {
     return this.#containers.size;
   }
@@ -130,12 +133,28 @@ export class DockerExecutor extends BasePlugin {
     }
   }
 
-  /** Stops every work still running (stop, kill, remove) and waits for them. */
+  /**
+   * Resolves once every container of a finished work is removed. A work that exited by itself resolves
+   * as soon as its result is known, and its container is removed just after, in the background; await
+   * this to see the engine with none of them left (tests do; `shutdown()` does too).
+   */
+  async idle(): Promise<void> {
+    await this.#removals.idle();
+  }
+
+  /** Stops every work still running (stop, kill, remove), waits for them and for pending removals. */
   override async shutdown(): Promise<void> {
     for (const controller of this.#running.keys()) {
       controller.abort(new AbortError('the executor is shutting down', { scope: SCOPE }));
     }
     await Promise.all(this.#running.values());
+    // bounded: each attempt is bounded by request_timeout, and they are retried a few times
+    if (!(await this.#removals.settle(4 * this.engine.requestTimeoutMs + 5000))) {
+      process.emitWarning(
+        `[ubom] [docker] shutdown: ${this.#removals.size} container removal(s) still pending; the next initialize sweeps them`,
+        { code: 'UBOM_DOCKER_REMOVE_PENDING' },
+      );
+    }
   }
 
   #parse(work: Work): DockerConfig {
@@ -173,6 +192,7 @@ export class DockerExecutor extends BasePlugin {
           this.#containers.add(container);
           return () => this.#containers.delete(container);
         },
+        removeLater: (container, forget) => this.#removals.add(this.engine, container, forget),
       });
       const registryTimeoutMs = timeoutOf(signal.reason);
       if (outcome.stoppedBy === 'abort' && registryTimeoutMs === undefined)

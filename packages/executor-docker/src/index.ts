@@ -1,4 +1,3 @@
-import type { ExternalWorkPlugin } from '@ubom/core';
 import { DockerExecutor } from './executor';
 
 export { splitArgs } from './argv';
@@ -21,7 +20,7 @@ export {
 } from './plugin-config';
 export { sweepOrphans } from './sweep';
 
-/** The plugin entry point the loader calls. */
-export function createPlugin(): ExternalWorkPlugin {
+/** The plugin entry point the loader calls (a `DockerExecutor`, so `idle()` is in reach). */
+export function createPlugin(): DockerExecutor {
   return new DockerExecutor();
 }

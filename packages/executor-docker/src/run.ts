@@ -22,6 +22,8 @@ export interface RunInput {
   masker: Masker;
   /** Called with each container as soon as it exists; returns the function that forgets it. */
   track: (container: Docker.Container) => () => void;
+  /** Removes a container in the background (tracked by the executor), then calls `forget`. */
+  removeLater: (container: Docker.Container, forget: () => void) => void;
 }
 
 export type Timings = { pull_ms: number; create_ms: number; run_ms: number };
@@ -41,6 +43,7 @@ export interface RunOutcome {
   imageDigest: string | undefined;
   output: ContainerOutput;
   outputsFile: OutputsFile | undefined;
+  /** Removed, or being removed in the background (a container that exited by itself). */
   removed: boolean;
   timings: Timings;
 }
@@ -85,7 +88,9 @@ function stopReason(
 /**
  * One work, start to finish: (pull,) create, attach, start, wait; on cancel or timeout stop (grace),
  * kill; inspect for the exit code and OOM; read `outputs_file`; then remove the container — whatever
- * happened — unless `keep_container`.
+ * happened — unless `keep_container`. A container that exited by itself is removed in the background
+ * once everything the result needs is read; a stopped one (timeout, cancel) or a failed run is removed
+ * before this settles.
  */
 export async function runContainer(input: RunInput): Promise<RunOutcome> {
   const { engine, config, signal, masker } = input;
@@ -97,6 +102,7 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
   let stoppedBy: RunOutcome['stoppedBy'];
   let removed = false;
   let cleaned = false;
+  let handedOff = false;
   const stop = stopReason(signal, config.timeout === undefined ? undefined : parseDuration(config.timeout));
   const waitController = new AbortController();
   let stream: Readable | undefined;
@@ -162,8 +168,12 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
         (error: unknown) => ({ error: `could not read outputs_file: ${describeEngineError(error)}` }),
       );
     }
-    if (!config.keep_container) removed = await removeContainer(engine, container);
-    cleaned = removed || config.keep_container;
+    if (config.keep_container) cleaned = true;
+    else if (stoppedBy === undefined) {
+      // nothing more to read from it: removal is off the critical path (still tracked, see cleanup.ts)
+      input.removeLater(container, forget);
+      handedOff = removed = cleaned = true;
+    } else cleaned = removed = await removeContainer(engine, container);
     const image = await digest;
     const imageDigest = await image?.digest;
     return {
@@ -188,6 +198,6 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       else removed = await removeContainer(engine, container);
     }
     stream?.destroy();
-    forget();
+    if (!handedOff) forget();
   }
 }

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describeExecutorConformance } from '@ubom/testkit';
-import { createPlugin } from '../src';
+import { createPlugin, type DockerExecutor } from '../src';
 import { countManaged, dockerWork, IMAGE } from './support/docker';
 
 const secret = `s3cret-${randomUUID()}`;
+/** Every executor the suite made: a finished work's container is removed just after its result. */
+const made: DockerExecutor[] = [];
 
 describeExecutorConformance({
   name: 'docker',
   createExecutor: async () => {
     const plugin = createPlugin();
     await plugin.initialize({ sweep_orphans: false });
+    made.push(plugin);
     return plugin;
   },
   works: {
@@ -72,6 +75,9 @@ describeExecutorConformance({
       title: 'a missing image with pull_policy never',
     },
   ],
-  leftovers: () => countManaged(),
+  leftovers: async () => {
+    await Promise.all(made.map((executor) => executor.idle()));
+    return countManaged();
+  },
   cancelWithinMs: 8000,
 });

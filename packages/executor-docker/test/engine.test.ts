@@ -46,6 +46,7 @@ describe('choosing the engine', () => {
         .map((l) => `${l.source}:${l.message}`)
         .sort(),
     ).toEqual(['stderr:err', 'stdout:remote']);
+    await executor.idle();
     expect(await countManaged()).toBe(0);
   });
 

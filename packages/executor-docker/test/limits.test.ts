@@ -116,6 +116,7 @@ describe('resources', () => {
         ? /^the container ran out of memory \(memory_limit 16m\) and was killed/
         : /^the container was killed \(exit code 137\), most likely out of memory \(memory_limit 16m\)/,
     );
+    await executor.idle();
     expect(await countManaged()).toBe(0);
   });
 });

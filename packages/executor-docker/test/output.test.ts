@@ -116,6 +116,7 @@ describe('large output', () => {
     expect(JSON.stringify(result).length).toBeLessThan(1024 * 1024);
     // nothing of the 50 MB is kept once the work is over
     expect(retained).toBeLessThan(16 * 1024 * 1024);
+    await executor.idle();
     expect(await countManaged()).toBe(0);
   });
 });

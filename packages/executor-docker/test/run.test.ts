@@ -194,10 +194,24 @@ describe('labels and keep_container', () => {
     }
   });
 
-  it('removes the container of a finished work', async () => {
+  it('removes the container of a finished work: idle() resolves once it is gone', async () => {
     const result = await executor.execute(dockerWork({ command: ['true'] }), {});
+    await executor.idle();
+    expect(executor.activeContainers).toBe(0);
     await expect(docker.getContainer(String(result.outputs.container_id)).inspect()).rejects.toMatchObject({
       statusCode: 404,
     });
+  });
+
+  it('shutdown() waits for the removal of containers whose work already finished', async () => {
+    const other = await newExecutor();
+    const results = await Promise.all([
+      other.execute(dockerWork({ command: ['true'] }), {}),
+      other.execute(dockerWork({ command: ['sh', '-c', 'exit 3'] }), {}),
+    ]);
+    expect(results.map((r) => r.outputs.exit_code)).toEqual([0, 3]);
+    await other.shutdown();
+    expect(other.activeContainers).toBe(0);
+    expect(await countManaged()).toBe(0);
   });
 });
