@@ -161,16 +161,16 @@ class AbortState {
     return options;
   }
 
+  /** One promise for the outcome: the executor settling, or the grace after an abort running out. */
   settle(running: Promise<WorkResult>): Promise<Outcome> {
-    const settled = running.then(
-      (value): Outcome => ({ value }),
-      (error: unknown): Outcome => ({ error }),
-    );
-    const abandoned = new Promise<Outcome>((resolve) => {
+    return new Promise<Outcome>((resolve) => {
+      running.then(
+        (value) => resolve({ value }),
+        (error: unknown) => resolve({ error }),
+      );
       this.#abandon = () => resolve({ error: ABANDONED });
       if (this.#aborted) this.#startGrace();
     });
-    return Promise.race([settled, abandoned]);
   }
 
   dispose(): void {
