@@ -168,14 +168,15 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
         (error: unknown) => ({ error: `could not read outputs_file: ${describeEngineError(error)}` }),
       );
     }
+    // asked while it ran: answered by now, and before any removal (a late answer would be a 404)
+    const image = await digest;
+    const imageDigest = await image?.digest;
     if (config.keep_container) cleaned = true;
     else if (stoppedBy === undefined) {
       // nothing more to read from it: removal is off the critical path (still tracked, see cleanup.ts)
       input.removeLater(container, forget);
       handedOff = removed = cleaned = true;
     } else cleaned = removed = await removeContainer(engine, container);
-    const image = await digest;
-    const imageDigest = await image?.digest;
     return {
       stoppedBy,
       exitCode,
