@@ -31,6 +31,7 @@ export { compileSecretExtractor, type SecretExtractor } from './secrets/secret-p
 export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted, timeoutOf } from './util/abort';
 export { DURATION_PATTERN, formatDuration, parseDuration } from './util/duration';
+export { WorksInFlight } from './util/in-flight';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';

@@ -1,5 +1,4 @@
 import {
-  AbortError,
   API_VERSION,
   abortErrorFrom,
   BasePlugin,
@@ -14,6 +13,7 @@ import {
   type Work,
   type WorkContext,
   type WorkResult,
+  WorksInFlight,
 } from '@ubom/core';
 import type Docker from 'dockerode';
 import { version } from '../package.json';
@@ -37,7 +37,7 @@ export class DockerExecutor extends BasePlugin {
   #engine: Engine | undefined;
   #swept: string[] = [];
   /** Works in flight, so `shutdown()` can stop them and wait until their containers are gone. */
-  readonly #running = new Map<AbortController, Promise<unknown>>();
+  readonly #works = new WorksInFlight();
   readonly #containers = new Set<Docker.Container>();
   /** Removals of containers whose work has already settled. */
   readonly #removals = new PendingRemovals();
@@ -117,20 +117,7 @@ export class DockerExecutor extends BasePlugin {
   async execute(work: Work, _workContext: WorkContext, options: ExecuteOptions = {}): Promise<WorkResult> {
     throwIfAborted(options.signal, SCOPE);
     const config = this.#parse(work);
-    const controller = new AbortController();
-    const forward = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', forward, { once: true });
-    const running = this.#run(work, config, controller.signal, options);
-    this.#running.set(
-      controller,
-      running.catch(() => {}),
-    );
-    try {
-      return await running;
-    } finally {
-      this.#running.delete(controller);
-      options.signal?.removeEventListener('abort', forward);
-    }
+    return this.#works.run(options.signal, (signal) => this.#run(work, config, signal, options));
   }
 
   /**
@@ -144,10 +131,7 @@ export class DockerExecutor extends BasePlugin {
 
   /** Stops every work still running (stop, kill, remove), waits for them and for pending removals. */
   override async shutdown(): Promise<void> {
-    for (const controller of this.#running.keys()) {
-      controller.abort(new AbortError('the executor is shutting down', { scope: SCOPE }));
-    }
-    await Promise.all(this.#running.values());
+    await this.#works.abortAll('the executor is shutting down', SCOPE);
     // bounded: each attempt is bounded by request_timeout, and they are retried a few times
     if (!(await this.#removals.settle(4 * this.engine.requestTimeoutMs + 5000))) {
       process.emitWarning(

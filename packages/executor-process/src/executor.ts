@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import {
-  AbortError,
   API_VERSION,
   abortErrorFrom,
   BasePlugin,
@@ -17,6 +16,7 @@ import {
   type Work,
   type WorkContext,
   type WorkResult,
+  WorksInFlight,
 } from '@ubom/core';
 import { version } from '../package.json';
 import { commandLine } from './command';
@@ -32,7 +32,7 @@ export const PROCESS_WORK_TYPE = 'process';
 /** Runs a local command: no shell unless asked, its whole process group stopped on timeout and cancel. */
 export class ProcessExecutor extends BasePlugin {
   /** Works in flight, so `shutdown()` can stop them and wait until their processes are gone. */
-  readonly #running = new Map<AbortController, Promise<unknown>>();
+  readonly #works = new WorksInFlight();
 
   constructor() {
     super(
@@ -62,28 +62,12 @@ export class ProcessExecutor extends BasePlugin {
   async execute(work: Work, _workContext: WorkContext, options: ExecuteOptions = {}): Promise<WorkResult> {
     throwIfAborted(options.signal, SCOPE);
     const config = parseConfig(work);
-    const controller = new AbortController();
-    const forward = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', forward, { once: true });
-    const running = this.#run(config, controller.signal, options);
-    this.#running.set(
-      controller,
-      running.catch(() => {}),
-    );
-    try {
-      return await running;
-    } finally {
-      this.#running.delete(controller);
-      options.signal?.removeEventListener('abort', forward);
-    }
+    return this.#works.run(options.signal, (signal) => this.#run(config, signal, options));
   }
 
   /** Stops every work still running (their process groups included) and waits for them. */
   override async shutdown(): Promise<void> {
-    for (const controller of this.#running.keys()) {
-      controller.abort(new AbortError('the executor is shutting down', { scope: SCOPE }));
-    }
-    await Promise.all(this.#running.values());
+    await this.#works.abortAll('the executor is shutting down', SCOPE);
   }
 
   async #run(
