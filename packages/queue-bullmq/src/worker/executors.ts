@@ -2,6 +2,7 @@ import {
   DefaultPluginLoader,
   type DiscoverOptions,
   EnhancedWorkRegistry,
+  type ExternalWorkPlugin,
   type Logger,
   type WorkType,
 } from '@ubom/core';
@@ -10,8 +11,6 @@ import type { PluginShutdown } from './options';
 /** The executors a worker runs works with, and how to shut them down. */
 export interface WorkerExecutors {
   registry: EnhancedWorkRegistry;
-  /** Makes sure the executor of `type` is registered (loads it on first use); throws its `PluginError`. */
-  ensure(type: WorkType): Promise<void>;
   /** Shuts every plugin down within `timeoutMs` (bounded whatever the plugins do); never throws. */
   shutdown(options: { timeoutMs: number }): Promise<void>;
 }
@@ -31,31 +30,30 @@ export async function discoverExecutors(
     if (plugin.status === 'available')
       for (const type of plugin.workTypes) byType.set(type, plugin.packageName);
   const served = [...byType.keys()];
+  // One instance per plugin, created when a work of one of its types first arrives (the registry asks
+  // once per type); a plugin that fails to load is tried again by the next work of its type.
+  const instances = new Map<string, Promise<ExternalWorkPlugin>>();
+  const instance = (name: string): Promise<ExternalWorkPlugin> => {
+    let pending = instances.get(name);
+    if (!pending) {
+      pending = loader.initializePlugin(name, {});
+      pending.catch(() => instances.delete(name));
+      instances.set(name, pending);
+    }
+    return pending;
+  };
   const registry = new EnhancedWorkRegistry({
     missingExecutorHint: () =>
       served.length === 0
         ? 'no executor package is installed next to this worker (e.g. @ubom/executor-process)'
         : `this worker serves: ${served.join(', ')}`,
+    resolveExecutor: async (type: WorkType) => {
+      const name = byType.get(type);
+      return name === undefined ? undefined : instance(name);
+    },
   });
-  const loading = new Map<string, Promise<void>>();
-  const load = async (name: string): Promise<void> => {
-    const plugin = await loader.initializePlugin(name, {});
-    for (const type of plugin.getSupportedTypes())
-      if (!registry.hasExecutor(type)) registry.registerExecutor(type, plugin);
-  };
   return {
     registry,
-    ensure: async (type) => {
-      const name = byType.get(type);
-      if (name === undefined || registry.hasExecutor(type)) return;
-      let pending = loading.get(name);
-      if (!pending) {
-        // A plugin that fails to load is tried again by the next work of its type.
-        pending = load(name).finally(() => loading.delete(name));
-        loading.set(name, pending);
-      }
-      await pending;
-    },
     shutdown: async ({ timeoutMs }) => {
       await loader.shutdownAll({ timeoutMs });
     },
@@ -66,7 +64,6 @@ export async function discoverExecutors(
 export function givenExecutors(registry: EnhancedWorkRegistry, loader?: PluginShutdown): WorkerExecutors {
   return {
     registry,
-    ensure: async () => {},
     shutdown: async ({ timeoutMs }) => {
       await loader?.shutdownAll({ timeoutMs });
     },

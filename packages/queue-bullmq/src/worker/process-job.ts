@@ -81,7 +81,6 @@ async function runOnce(
     throw new AbortError(`cancelled before it started: ${data.cancel.reason}`, { scope: 'queue' });
   const work = fromJobData(data, deps.sealer);
   const executors = deps.executors();
-  if (!executors.registry.hasExecutor(work.type)) await executors.ensure(work.type);
   return executors.registry.execute(
     work,
     { ...data.context, attempt },
