@@ -389,3 +389,27 @@ describe('DefaultPluginLoader initialization edge cases', () => {
     await expect(loader.initializePlugin('flaky')).resolves.toBe(created[1]);
   });
 });
+
+describe('DefaultPluginLoader.acquire', () => {
+  it('gives every concurrent caller the same instance, and tries again after a failed initialize', async () => {
+    let created = 0;
+    let failNext = true;
+    const loader = new DefaultPluginLoader();
+    loader.registerPlugin('lazy', () => {
+      created++;
+      return new LifecyclePlugin('lazy', {
+        initialize: async () => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('not yet');
+          }
+        },
+      });
+    });
+    expect(await rejection(loader.acquire('lazy'))).toBeInstanceOf(PluginError);
+    const [a, b] = await Promise.all([loader.acquire('lazy'), loader.acquire('lazy')]);
+    expect(a).toBe(b);
+    expect(await loader.acquire('lazy')).toBe(a);
+    expect(created).toBe(2);
+  });
+});

@@ -25,7 +25,7 @@ interface Slot {
   factory: PluginFactory;
   instance?: ExternalWorkPlugin | undefined;
   /** Set while `initializePlugin` runs, so a second call cannot create a second instance. */
-  starting?: boolean;
+  starting?: Promise<ExternalWorkPlugin> | undefined;
 }
 
 /** Plugin lifecycle: register factories, initialize, look up, health-check and shut down, each contained. */
@@ -66,31 +66,46 @@ export class DefaultPluginLoader {
   async initializePlugin(name: string, config: Record<string, unknown> = {}): Promise<ExternalWorkPlugin> {
     const slot = this.#slot(name);
     if (slot.instance || slot.starting) throw new ConflictError(`plugin "${name}" is already initialized`);
-    slot.starting = true;
+    slot.starting = this.#start(name, slot, config);
     try {
-      const plugin = await this.#bounded(name, 'create', () => slot.factory());
-      if (!plugin || typeof plugin.execute !== 'function') {
-        throw new PluginError(name, 'create', new TypeError('the factory did not return a plugin'));
-      }
-      try {
-        await this.#bounded(name, 'initialize', () => plugin.initialize(config));
-      } catch (error) {
-        // release what a half-initialized plugin may hold; its own failure to do so is only logged
-        await this.#bounded(name, 'shutdown', () => plugin.shutdown(), Math.min(this.#timeoutMs, 5000)).catch(
-          (failure: unknown) =>
-            this.#logger.warn('shutdown after a failed initialize failed', {
-              plugin: name,
-              error: String(failure),
-            }),
-        );
-        throw error;
-      }
-      slot.instance = plugin;
-      this.#logger.info('plugin initialized', { plugin: name });
-      return plugin;
+      return await slot.starting;
     } finally {
-      slot.starting = false;
+      slot.starting = undefined;
     }
+  }
+
+  /**
+   * The plugin's one instance: the initialized one, the one being initialized, or a new one (created
+   * and initialized with `config`). A failed initialization is forgotten, so the next call tries again.
+   * For lazy loading: callers that may ask at the same time all get the same instance.
+   */
+  acquire(name: string, config: Record<string, unknown> = {}): Promise<ExternalWorkPlugin> {
+    const slot = this.#slot(name);
+    if (slot.instance) return Promise.resolve(slot.instance);
+    return slot.starting ?? this.initializePlugin(name, config);
+  }
+
+  async #start(name: string, slot: Slot, config: Record<string, unknown>): Promise<ExternalWorkPlugin> {
+    const plugin = await this.#bounded(name, 'create', () => slot.factory());
+    if (!plugin || typeof plugin.execute !== 'function') {
+      throw new PluginError(name, 'create', new TypeError('the factory did not return a plugin'));
+    }
+    try {
+      await this.#bounded(name, 'initialize', () => plugin.initialize(config));
+    } catch (error) {
+      // release what a half-initialized plugin may hold; its own failure to do so is only logged
+      await this.#bounded(name, 'shutdown', () => plugin.shutdown(), Math.min(this.#timeoutMs, 5000)).catch(
+        (failure: unknown) =>
+          this.#logger.warn('shutdown after a failed initialize failed', {
+            plugin: name,
+            error: String(failure),
+          }),
+      );
+      throw error;
+    }
+    slot.instance = plugin;
+    this.#logger.info('plugin initialized', { plugin: name });
+    return plugin;
   }
 
   /** An initialized plugin; throws `NotFoundError` for an unknown or uninitialized name. */

@@ -2,7 +2,6 @@ import {
   DefaultPluginLoader,
   type DiscoverOptions,
   EnhancedWorkRegistry,
-  type ExternalWorkPlugin,
   type Logger,
   type WorkType,
 } from '@ubom/core';
@@ -30,26 +29,15 @@ export async function discoverExecutors(
     if (plugin.status === 'available')
       for (const type of plugin.workTypes) byType.set(type, plugin.packageName);
   const served = [...byType.keys()];
-  // One instance per plugin, created when a work of one of its types first arrives (the registry asks
-  // once per type); a plugin that fails to load is tried again by the next work of its type.
-  const instances = new Map<string, Promise<ExternalWorkPlugin>>();
-  const instance = (name: string): Promise<ExternalWorkPlugin> => {
-    let pending = instances.get(name);
-    if (!pending) {
-      pending = loader.initializePlugin(name, {});
-      pending.catch(() => instances.delete(name));
-      instances.set(name, pending);
-    }
-    return pending;
-  };
   const registry = new EnhancedWorkRegistry({
     missingExecutorHint: () =>
       served.length === 0
         ? 'no executor package is installed next to this worker (e.g. @ubom/executor-process)'
         : `this worker serves: ${served.join(', ')}`,
+    // the plugin is created when a work of one of its types first arrives; a failed load is retried
     resolveExecutor: async (type: WorkType) => {
       const name = byType.get(type);
-      return name === undefined ? undefined : instance(name);
+      return name === undefined ? undefined : loader.acquire(name);
     },
   });
   return {
