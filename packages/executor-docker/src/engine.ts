@@ -3,7 +3,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { UnavailableError, ValidationError } from '@ubom/core';
 import Docker from 'dockerode';
+import { ExitEvents } from './exits';
 import type { DockerPluginConfig } from './plugin-config';
+import { Teardowns } from './teardown';
 
 const SCOPE = 'docker';
 
@@ -17,6 +19,10 @@ export interface Engine {
   readonly requestTimeoutMs: number;
   /** Repository digest by image ID (immutable content, so cached), or when the image had none. */
   readonly digests: Map<string, string | { at: number }>;
+  /** Exit codes of managed containers, as the engine reports them (before `wait` answers). */
+  readonly exits: ExitEvents;
+  /** Exited containers the engine is still tearing down; a start waits for them. */
+  readonly teardowns: Teardowns;
 }
 
 const isPem = (value: string): boolean => value.trimStart().startsWith('-----BEGIN');
@@ -94,14 +100,17 @@ export function engineOptions(config: DockerPluginConfig): {
 export function createEngine(config: DockerPluginConfig): Engine {
   const { options, address } = engineOptions(config);
   const socketPath = typeof options.socketPath === 'string' ? options.socketPath : undefined;
+  const docker = new Docker(options);
   return {
-    docker: new Docker(options),
+    docker,
     address,
     socketPath:
       socketPath ??
       (config.host === undefined && !process.env.DOCKER_HOST ? '/var/run/docker.sock' : undefined),
     requestTimeoutMs: config.requestTimeoutMs,
     digests: new Map(),
+    exits: new ExitEvents(docker, config.requestTimeoutMs),
+    teardowns: new Teardowns(),
   };
 }
 

@@ -82,6 +82,7 @@ export class DockerExecutor extends BasePlugin {
   override async initialize(config: Record<string, unknown>): Promise<void> {
     this.#settings = parsePluginConfig(config);
     this.pluginConfig = config;
+    this.#engine?.exits.close();
     this.#engine = createEngine(this.#settings);
     await pingEngine(this.#engine);
     if (this.#settings.sweep_orphans) await this.sweepOrphans();
@@ -139,6 +140,9 @@ export class DockerExecutor extends BasePlugin {
         { code: 'UBOM_DOCKER_REMOVE_PENDING' },
       );
     }
+    // the next work (if any) gets a new client and a new event stream
+    this.#engine?.exits.close();
+    this.#engine = undefined;
   }
 
   #parse(work: Work): DockerConfig {

@@ -95,6 +95,8 @@ function stopReason(
 export async function runContainer(input: RunInput): Promise<RunOutcome> {
   const { engine, config, signal, masker } = input;
   const timings = { pull_ms: 0, create_ms: 0, run_ms: 0 };
+  // the engine's event stream (connected once per engine) tells the exit before `wait` does
+  const exitsLive = engine.exits.ready();
   const container = await create(input, timings);
   const forget = input.track(container);
   const output = new ContainerOutput(input.logs, masker);
@@ -106,7 +108,14 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
   const stop = stopReason(signal, config.timeout === undefined ? undefined : parseDuration(config.timeout));
   const waitController = new AbortController();
   let stream: Readable | undefined;
+  let exit: ReturnType<Engine['exits']['watch']> | undefined;
+  let tearingDown = false;
   try {
+    // which image it runs, asked before it starts: once it exits, the engine answers only after teardown
+    const image = container
+      .inspect({ abortSignal: callSignal(engine) })
+      .then((info) => ({ id: info.Image, digest: repoDigest(engine, info.Image) }))
+      .catch(() => undefined);
     // bounded until the engine answers, never afterwards: the stream lives as long as the container
     const attachController = new AbortController();
     const attachTimer = setTimeout(() => attachController.abort(), engine.requestTimeoutMs);
@@ -119,6 +128,8 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       .finally(() => clearTimeout(attachTimer))) as unknown as Readable;
     stream.on('data', (chunk: Buffer) => output.writeMultiplexed(chunk));
     stream.on('error', () => {});
+    if (await exitsLive) exit = engine.exits.watch(container.id);
+    await engine.teardowns.settled();
     const t0 = performance.now();
     try {
       // not cut by the work's signal either: once started, a cancel is a graceful stop (below)
@@ -126,16 +137,18 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     } catch (error) {
       throw startError(error, masker);
     }
-    // which image ran, asked while it runs (off the critical path)
-    const digest = container
-      .inspect({ abortSignal: callSignal(engine) })
-      .then((info) => ({ id: info.Image, digest: repoDigest(engine, info.Image) }))
-      .catch(() => undefined);
+    // `wait` answers even when the event stream is down, after the engine's teardown
     const waited = container.wait({ abortSignal: waitController.signal }).then(
       (r: { StatusCode?: number }) => ({ exited: r.StatusCode }),
       (error: unknown) => ({ failed: error }),
     );
-    const first = await Promise.race([waited, stop.promise]);
+    const died = exit?.exited.then((code) => ({ exited: code, died: true }));
+    const first = await Promise.race(died ? [died, waited, stop.promise] : [waited, stop.promise]);
+    if (typeof first === 'object' && 'died' in first) {
+      // `wait` answers once the engine has torn the container down: the next start waits for that
+      engine.teardowns.add(waited, () => waitController.abort());
+      tearingDown = true;
+    }
     if (first === 'abort' || first === 'timeout') {
       stoppedBy = first;
       input.logs.warn(
@@ -168,9 +181,9 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
         (error: unknown) => ({ error: `could not read outputs_file: ${describeEngineError(error)}` }),
       );
     }
-    // asked while it ran: answered by now, and before any removal (a late answer would be a 404)
-    const image = await digest;
-    const imageDigest = await image?.digest;
+    // asked before it started: answered by now, and before any removal (a late answer would be a 404)
+    const ran = await image;
+    const imageDigest = await ran?.digest;
     if (config.keep_container) cleaned = true;
     else if (stoppedBy === undefined) {
       // nothing more to read from it: removal is off the critical path (still tracked, see cleanup.ts)
@@ -183,7 +196,7 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       oomKilled: oomSource !== undefined,
       oomSource,
       containerId: container.id,
-      imageId: image?.id ?? info?.Image,
+      imageId: ran?.id ?? info?.Image,
       imageDigest: imageDigest ?? info?.Image,
       output,
       outputsFile,
@@ -192,7 +205,8 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     };
   } finally {
     stop.dispose();
-    waitController.abort();
+    exit?.dispose();
+    if (!tearingDown) waitController.abort();
     if (!cleaned) {
       // failure or abort on the way: never leave a running container behind
       if (config.keep_container) await stopContainer(engine, container, graceMs);

@@ -89,6 +89,7 @@ describe('pulling images', () => {
     const text = await visible((onLog) => executor.execute(work, {}, { onLog }));
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(Buffer.from(wrong).toString('base64'));
+    await executor.idle(); // earlier tests' containers, removed just after their results
     expect(await countManaged()).toBe(0);
   });
 
@@ -143,6 +144,7 @@ describe('pulling images', () => {
       );
       const error = await running;
       expect(error?.code).toBe('ABORTED');
+      await executor.idle();
       expect(await countManaged()).toBe(0);
     } finally {
       release();

@@ -6,6 +6,8 @@ const ENGINE_SOCKET = '/var/run/docker.sock';
 
 export interface EngineProxy {
   port: number;
+  /** Cuts every open connection (an engine restart, a network blip); new ones are still accepted. */
+  drop(): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,9 @@ function listen(server: Server, sockets: Set<Socket>): Promise<EngineProxy> {
       const address = server.address();
       resolve({
         port: typeof address === 'object' && address ? address.port : 0,
+        drop: () => {
+          for (const s of sockets) s.destroy();
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();
