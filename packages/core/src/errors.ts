@@ -59,7 +59,9 @@ export class ValidationError extends UbomError {
     message: string,
     options?: Omit<UbomErrorOptions, 'retryable'>,
   ): ValidationError {
-    return new ValidationError([{ path, message }], options);
+    // `new this`, not `new ValidationError`: a self-reference makes the bundler rename the class
+    // (`_ValidationError`), and `name` comes from the class
+    return new this([{ path, message }], options);
   }
 }
 

@@ -94,6 +94,21 @@ describe('every package installed from its tarball into a fresh npm project', ()
     }
   });
 
+  it('classes keep their names in both builds (error.name is what users match on)', async () => {
+    const names = JSON.stringify(libraries().map((p) => p.name));
+    // `load` is `import` or `require`; each script reports renamed exports and a few error names
+    const check = (load: string) =>
+      `const load = ${load}; const renamed = []; for (const n of ${names}) { let m; try { m = await load(n); } catch { continue; } for (const [k, v] of Object.entries(m)) if (typeof v === 'function' && /^[A-Z]/.test(k) && v.name !== k) renamed.push(n + ' ' + k + ' is named ' + v.name); } const core = await load('@ubom/core'); console.log(JSON.stringify({ renamed, errors: [core.ValidationError.single('a', 'b').name, new core.TimeoutError('t', 1).name, new core.AbortError().name] }));`;
+    const esmRun = await project.node(check('(n) => import(n)'), { esm: true });
+    const cjsRun = await project.node(`(async () => { ${check('(n) => require(n)')} })();`);
+    for (const run of [esmRun, cjsRun]) {
+      expect(JSON.parse(run.stdout)).toEqual({
+        renamed: [],
+        errors: ['ValidationError', 'TimeoutError', 'AbortError'],
+      });
+    }
+  });
+
   it('@ubom/testkit is ESM only, as vitest is: no require condition, import is the way in', () => {
     const testkit = packed.find((p) => p.name === '@ubom/testkit');
     expect(JSON.stringify(testkit?.pkg.exports)).not.toContain('"require"');

@@ -137,13 +137,13 @@ class AbortState {
   readonly #outer: AbortSignal | undefined;
   readonly #own: boolean;
   readonly #graceMs: number;
-  readonly #onOuterAbort = (): void => this.#abort(this.#outer?.reason);
 
   constructor(outer: AbortSignal | undefined, timeoutMs: number | undefined, graceMs: number) {
     this.#outer = outer;
     this.#own = timeoutMs !== undefined;
     this.#graceMs = graceMs;
-    outer?.addEventListener('abort', this.#onOuterAbort, { once: true });
+    // the state itself listens (`handleEvent`): no closure per work on this hot path
+    outer?.addEventListener('abort', this, { once: true });
     if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
       this.#timer = setTimeout(
         () => this.#abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs)),
@@ -173,10 +173,15 @@ class AbortState {
     });
   }
 
+  /** The caller's signal aborted (an `EventListenerObject`, see the constructor). */
+  handleEvent(): void {
+    this.#abort(this.#outer?.reason);
+  }
+
   dispose(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#grace);
-    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+    this.#outer?.removeEventListener('abort', this);
   }
 
   #signal(): AbortSignal {
