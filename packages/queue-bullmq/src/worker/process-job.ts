@@ -84,8 +84,7 @@ async function runOnce(
   return executors.registry.execute(
     work,
     { ...data.context, attempt },
-    // a bound method, not an arrow: tsup's keepNames would wrap a per-job arrow in __name (defineProperty)
-    { signal: run.signal, onLog: sink.push.bind(sink) },
+    { signal: run.signal, onLog: (entry) => sink.push(entry) },
   );
 }
 
