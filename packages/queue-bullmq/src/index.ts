@@ -12,4 +12,5 @@ export type { LogRow, WorkProgress } from './shared/progress';
 export type { SealedConfig, SecretKey } from './shared/sealing';
 export { discoverExecutors, type WorkerExecutors } from './worker/executors';
 export type { PluginShutdown, WorkWorkerOptions } from './worker/options';
+export type { RetentionOptions } from './worker/retention';
 export { type CloseOptions, WorkWorker } from './worker/worker';

@@ -126,6 +126,13 @@ describe('ubom enqueue / queue status / queue cancel', () => {
 });
 
 describe('ubom worker', () => {
+  it('refuses a bad --keep-completed before it connects', async () => {
+    await expect(run(['worker', '--keep-completed', 'a day'])).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ path: '--keep-completed', message: expect.stringContaining('"a day"') }],
+    });
+  });
+
   it('runs works until SIGTERM, then drains and exits 0', async () => {
     const child = spawn(
       process.execPath,

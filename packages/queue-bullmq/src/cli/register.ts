@@ -24,7 +24,9 @@ export function registerQueueCommands(program: Command, options: QueueCommandsOp
         '--grace <duration>',
         'on SIGTERM, time running works get to finish before going back to the queue',
         '30s',
-      ),
+      )
+      .option('--keep-completed <duration>', 'how long completed jobs stay in Redis', '24h')
+      .option('--keep-failed <duration>', 'how long failed jobs stay in Redis', '168h'),
   ).action(async (flags: WorkerFlags) => workerCommand(flags, r));
 
   connectionOptions(

@@ -1,6 +1,7 @@
 import type { Logger } from '@ubom/core';
 import { redact } from '../shared/connection';
 import type { WorkWorkerOptions } from '../worker/options';
+import type { RetentionOptions } from '../worker/retention';
 import { WorkWorker } from '../worker/worker';
 import { type ConnectionFlags, connectionOf, durationMs, positiveInt } from './flags';
 import { EXIT, type Resolved } from './io';
@@ -8,6 +9,8 @@ import { EXIT, type Resolved } from './io';
 export interface WorkerFlags extends ConnectionFlags {
   concurrency?: string;
   grace?: string;
+  keepCompleted?: string;
+  keepFailed?: string;
 }
 
 /** One line per event on stderr: `[ubom] [worker] message key=value …`. */
@@ -28,7 +31,13 @@ export async function workerCommand(flags: WorkerFlags, r: Resolved): Promise<vo
   const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? 1;
   const graceMs = durationMs(flags.grace, '--grace') ?? 30_000;
   const logger = lineLogger(r.io.stderr);
-  const options: WorkWorkerOptions = { ...conn, concurrency, graceMs, logger };
+  // unset (only when called without commander's defaults): the worker's defaults
+  const retention: RetentionOptions = {};
+  const completed = durationMs(flags.keepCompleted, '--keep-completed');
+  const failed = durationMs(flags.keepFailed, '--keep-failed');
+  if (completed !== undefined) retention.completed = completed;
+  if (failed !== undefined) retention.failed = failed;
+  const options: WorkWorkerOptions = { ...conn, concurrency, graceMs, logger, retention };
   if (r.loadExecutors) {
     const executors = await r.loadExecutors();
     options.registry = executors.registry;

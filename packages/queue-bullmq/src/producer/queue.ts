@@ -1,5 +1,5 @@
 import type { EnhancedWorkRegistry, Work, WorkContext } from '@ubom/core';
-import { type JobsOptions, type KeepJobs, Queue } from 'bullmq';
+import { type JobsOptions, Queue } from 'bullmq';
 import {
   closeRedis,
   DEFAULT_PREFIX,
@@ -35,14 +35,9 @@ export interface WorkQueueOptions {
   defaults?: EnqueueOptions;
   /** Log rows kept per job (older ones are trimmed). Default 1000. */
   keepLogs?: number;
-  /** Finished jobs kept for results and idempotency. Default: completed 24 h, failed 7 days. */
-  keepCompleted?: KeepJobs;
-  keepFailed?: KeepJobs;
   /** How long a call waits for Redis to be reachable before it throws `UnavailableError`. Default 10 s. */
   connectTimeoutMs?: number;
 }
-
-const DAY_S = 24 * 3600;
 
 /** The producer side: puts works on a BullMQ queue and hands back a `WorkHandle` for each. */
 export class WorkQueue {
@@ -90,8 +85,7 @@ export class WorkQueue {
       ...jobs,
       jobId,
       keepLogs: this.#keepLogs,
-      removeOnComplete: this.#options.keepCompleted ?? { age: DAY_S },
-      removeOnFail: this.#options.keepFailed ?? { age: 7 * DAY_S },
+      // no removeOnComplete / removeOnFail: workers remove finished jobs (see WorkWorker `retention`)
     };
     try {
       await this.#ctx.connected(`could not queue work "${work.id}"`);

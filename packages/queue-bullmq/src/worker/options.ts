@@ -1,6 +1,7 @@
 import type { EnhancedWorkRegistry, Logger } from '@ubom/core';
 import type { RedisConnection } from '../shared/connection';
 import type { SecretKey } from '../shared/sealing';
+import type { RetentionOptions } from './retention';
 
 export interface WorkWorkerOptions {
   /** The queue to take works from (no `:`). */
@@ -29,6 +30,11 @@ export interface WorkWorkerOptions {
   stalledInterval?: number;
   /** How many times a job may stall before it is failed instead of recovered. Default 1. */
   maxStalledCount?: number;
+  /**
+   * How long finished jobs stay in Redis (results, logs, idempotency of job ids), and how often this
+   * worker removes older ones. Default: completed 24 h, failed 7 days, every minute. `false`: keep them.
+   */
+  retention?: RetentionOptions | false;
   /** Receives the worker's own events (job started / done / handed back, Redis errors). */
   logger?: Logger;
 }

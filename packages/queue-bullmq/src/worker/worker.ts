@@ -1,5 +1,5 @@
 import { type Logger, silentLogger, type WorkResult } from '@ubom/core';
-import { type Job, Worker } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import { cancelChannel, closeRedis, DEFAULT_PREFIX, type OpenedRedis, openRedis } from '../shared/connection';
 import type { WorkJobData } from '../shared/job-data';
 import { queueName } from '../shared/names';
@@ -8,6 +8,7 @@ import { CancelListener } from './cancel-listener';
 import { discoverExecutors, givenExecutors, type WorkerExecutors } from './executors';
 import type { WorkWorkerOptions } from './options';
 import { createProcessor } from './process-job';
+import { Janitor, parseRetention, type Retention } from './retention';
 import { RunningWorks } from './running';
 
 export interface CloseOptions {
@@ -26,6 +27,8 @@ export class WorkWorker {
   readonly #redis: OpenedRedis;
   readonly #running = new RunningWorks();
   readonly #sealer: ConfigSealer | undefined;
+  readonly #retention: Retention | undefined;
+  #janitor: { queue: Queue; janitor: Janitor } | undefined;
   #executors: WorkerExecutors | undefined;
   #worker: Worker<WorkJobData, WorkResult> | undefined;
   #cancels: CancelListener | undefined;
@@ -37,6 +40,7 @@ export class WorkWorker {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#sealer = options.secretKey === undefined ? undefined : new ConfigSealer(options.secretKey);
+    this.#retention = parseRetention(options.retention);
     this.#redis = openRedis(options.connection, 'worker');
     this.#redis.client.on('error', (error: Error) =>
       this.#logger.warn('redis error', { error: error.message }),
@@ -102,6 +106,21 @@ export class WorkWorker {
       .run()
       .catch((error: unknown) => this.#logger.error('worker stopped', { error: String(error) }));
     await worker.waitUntilReady();
+    if (this.#retention) {
+      const queue = new Queue(this.name, { connection: this.#redis.client, prefix });
+      queue.on('error', () => {}); // the janitor reports its own failures
+      const janitor = new Janitor(queue, this.#retention, (error) =>
+        this.#logger.warn('could not remove old finished jobs', { error: String(error) }),
+      );
+      janitor.start();
+      this.#janitor = { queue, janitor };
+    }
+  }
+
+  /** Removes the finished jobs past their retention now (workers also do it every `retention.every`). */
+  async clean(): Promise<number> {
+    await this.start();
+    return (await this.#janitor?.janitor.clean()) ?? 0;
   }
 
   /** After a reconnect of the cancel channel: requests published meanwhile are read from the job flags. */
@@ -146,6 +165,8 @@ export class WorkWorker {
         clearTimeout(timer);
       }
     }
+    await this.#janitor?.janitor.stop();
+    await this.#janitor?.queue.close().catch(() => undefined);
     await this.#cancels?.close();
     await this.#executors?.shutdown({ timeoutMs: this.#options.shutdownTimeoutMs ?? 10_000 });
     await closeRedis(this.#redis);
