@@ -1,7 +1,7 @@
 import { ValidationError } from '@ubom/core';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WorkQueue, WorkWorker } from '../src';
+import { type RetentionOptions, WorkQueue, WorkWorker } from '../src';
 import { dropQueue, PREFIX, REDIS_URL, redisClient, uniqueQueue } from './support/redis';
 import { processRegistry, shWork, waitFor } from './support/registry';
 
@@ -24,7 +24,7 @@ afterEach(async () => {
   await redis.quit();
 });
 
-async function startWorker(retention: ConstructorParameters<typeof WorkWorker>[0]['retention']) {
+async function startWorker(retention: RetentionOptions | false) {
   worker = new WorkWorker({ name, connection: REDIS_URL, registry: processRegistry(), retention });
   await worker.start();
   return worker;
