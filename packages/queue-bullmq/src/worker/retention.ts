@@ -46,7 +46,7 @@ const MAX_BATCHES = 50;
 
 /**
  * Removes finished jobs past their retention, every `everyMs` (the first round at a random point of
- * the first period, so workers started together do not clean together). Cleaning is idempotent: every
+ * the second half of the first period, so workers started together do not clean together). Cleaning is idempotent: every
  * worker of a queue may run it.
  *
  * Why not BullMQ's per-job `removeOnComplete`: it runs on every completion, inside the completion's
@@ -68,7 +68,8 @@ export class Janitor {
   }
 
   start(): void {
-    this.#schedule(Math.random() * this.#retention.everyMs);
+    // in the second half of the first period: spread over workers, never right after a start
+    this.#schedule(((1 + Math.random()) / 2) * this.#retention.everyMs);
   }
 
   /** Removes the finished jobs past their retention now; resolves with how many. */
