@@ -45,9 +45,9 @@ const BATCH = 1000;
 const MAX_BATCHES = 50;
 
 /**
- * Removes finished jobs past their retention, every `everyMs` (the first round at a random point of
- * the second half of the first period, so workers started together do not clean together). Cleaning is idempotent: every
- * worker of a queue may run it.
+ * Removes finished jobs past their retention, every `everyMs` (the first round at a random point
+ * of the second half of the first period, so workers started together do not clean together).
+ * Cleaning is idempotent: every worker of a queue may run it.
  *
  * Why not BullMQ's per-job `removeOnComplete`: it runs on every completion, inside the completion's
  * script, and cost about 4 % of a no-op work's throughput in `pnpm bench`; a periodic clean costs one
