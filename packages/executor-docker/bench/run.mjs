@@ -155,7 +155,7 @@ const lat = await interleaved(
   },
   RUNS,
 );
-const WORKS = 16;
+const WORKS = Number(process.env.BENCH_WORKS ?? 16);
 const bridged = await speedup(() => viaExecutor(), WORKS);
 const isolated = await speedup(() => viaExecutor(['true'], undefined, { network: 'none' }), WORKS);
 const rawBridged = await speedup(() => viaDockerode(), WORKS);
@@ -212,13 +212,13 @@ console.log(
     `${rawBridged.conc.toFixed(2)} vs ${rawBridged.seq.toFixed(2)} works/s on the bridge network ` +
     '(the engine sets up bridge networking one container at a time)',
 );
-for (const [name, r] of [
-  ['network none', isolated],
-  ['bridge network', bridged],
+for (const [name, r, raw] of [
+  ['network none', isolated, rawIsolated],
+  ['bridge network', bridged, rawBridged],
 ]) {
   if (r.ceiling === undefined) continue;
   console.log(
-    `CPU-bound ceiling, ${name}: ${r.cpuMs.toFixed(0)} ms of machine CPU per work on ${availableParallelism()} cores ` +
+    `CPU-bound ceiling, ${name}: ${r.cpuMs.toFixed(0)} ms of machine CPU per work (raw dockerode: ${raw.cpuMs.toFixed(0)} ms) on ${availableParallelism()} cores ` +
       `→ at most ${r.ceiling.toFixed(2)} works/s; 4 concurrent works reach ${((r.conc / r.ceiling) * 100).toFixed(0)}% ` +
       `of it; a 1.8× ratio would need sequential works slower than ${((1.8 / r.ceiling) * 1000).toFixed(0)} ms each`,
   );
