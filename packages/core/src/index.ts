@@ -35,5 +35,7 @@ export { WorksInFlight } from './util/in-flight';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';
+export { joinPath } from './validation/describe';
 export { SchemaValidator } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';
+export { unknownKeyMessage, type ZodLikeError, zodIssues } from './validation/zod-issues';

@@ -1,6 +1,5 @@
-import { DURATION_PATTERN, parseDuration, ValidationError } from '@ubom/core';
+import { DURATION_PATTERN, parseDuration, ValidationError, zodIssues } from '@ubom/core';
 import { z } from 'zod';
-import { issuesOf } from './validate';
 
 const pem = (what: string) =>
   z
@@ -83,7 +82,7 @@ export type DockerPluginConfig = z.infer<typeof dockerPluginConfigSchema> & { re
 export function parsePluginConfig(raw: Record<string, unknown>): DockerPluginConfig {
   const parsed = dockerPluginConfigSchema.safeParse(raw);
   if (!parsed.success)
-    throw new ValidationError(issuesOf(parsed.error, 'config', dockerPluginConfigSchema), {
+    throw new ValidationError(zodIssues(parsed.error, 'config', dockerPluginConfigSchema), {
       scope: 'docker',
     });
   return { ...parsed.data, requestTimeoutMs: parseDuration(parsed.data.request_timeout) ?? 30_000 };

@@ -1,7 +1,6 @@
-import { suggest, ValidationError, type ValidationIssue } from '@ubom/core';
+import { joinPath, suggest, ValidationError, type ValidationIssue } from '@ubom/core';
 import { Enum, type Field, type IConversionOptions, type Message, type Type } from 'protobufjs';
 import * as protojsonModule from 'protobufjs/ext/protojson.js';
-import { joinPath } from './config';
 import { enumValue, fastScalar, scalar, show } from './scalars';
 
 // CommonJS module: its functions sit on `default` when Node's ESM loader imports it
@@ -105,7 +104,7 @@ type Loc = string | { readonly up: Loc; readonly key: string | number };
 type Key = string | number | undefined;
 const locText = (up: Loc, key: Key = undefined): string => {
   const base = typeof up === 'string' ? up : locText(up.up, up.key);
-  return key === undefined ? base : joinPath(base, [key]);
+  return key === undefined ? base : joinPath(base, [String(key)]);
 };
 const locOf = (up: Loc, key: Key): Loc => (key === undefined ? up : { up, key });
 

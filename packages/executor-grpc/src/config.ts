@@ -1,4 +1,4 @@
-import { createAjv, DURATION_PATTERN, suggest, ValidationError, type ValidationIssue } from '@ubom/core';
+import { createAjv, DURATION_PATTERN, ValidationError, type ValidationIssue, zodIssues } from '@ubom/core';
 import { z } from 'zod';
 
 /** gRPC status code names, as grpcurl and the gRPC docs spell them. */
@@ -176,17 +176,6 @@ export const grpcConfigJsonSchema = z.toJSONSchema(grpcConfigSchema, {
 
 const SCOPE = { scope: 'grpc' } as const;
 
-/** `executor_config.tls.client_key`, `executor_config.proto_files[0]`. */
-export function joinPath(base: string, segments: readonly PropertyKey[]): string {
-  let out = base;
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (typeof s === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += `.${s}`;
-    else out += `[${JSON.stringify(String(s))}]`;
-  }
-  return out;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -233,30 +222,7 @@ export function parseConfig(raw: unknown): GrpcConfig {
   if (fastCheck(raw) && cross.length === 0) return raw as GrpcConfig;
   const parsed = grpcConfigSchema.safeParse(raw);
   if (parsed.success && cross.length === 0) return parsed.data;
-  const issues: ValidationIssue[] = [];
-  for (const issue of parsed.error?.issues ?? []) {
-    if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(issue.path);
-      for (const key of issue.keys) {
-        const hint = suggest(key, known);
-        issues.push({
-          path: joinPath('executor_config', [...issue.path, key]),
-          message: hint
-            ? `unknown key — did you mean "${hint}"?`
-            : `unknown key (known keys: ${known.join(', ')})`,
-        });
-      }
-    } else {
-      issues.push({ path: joinPath('executor_config', issue.path), message: issue.message });
-    }
-  }
+  const issues = parsed.error ? zodIssues(parsed.error, 'executor_config', grpcConfigSchema) : [];
   issues.push(...cross);
   throw new ValidationError(issues, SCOPE);
-}
-
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  if (path.length === 0) return Object.keys(grpcConfigSchema.shape);
-  if (path[0] === 'tls') return Object.keys(tlsSchema.shape);
-  if (path[0] === 'retry') return Object.keys(retrySchema.shape);
-  return [];
 }

@@ -1,6 +1,6 @@
-import { DURATION_PATTERN, parseDuration, ValidationError } from '@ubom/core';
+import { DURATION_PATTERN, parseDuration, ValidationError, zodIssues } from '@ubom/core';
 import { z } from 'zod';
-import { joinPath, tlsSchema } from './config';
+import { tlsSchema } from './config';
 
 /** What `initialize(config)` takes (plugin-wide settings, not per work). */
 export const grpcPluginConfigSchema = z.strictObject({
@@ -34,7 +34,7 @@ export type GrpcPluginConfig = z.infer<typeof grpcPluginConfigSchema> & { reflec
 export function parsePluginConfig(raw: Record<string, unknown>): GrpcPluginConfig {
   const parsed = grpcPluginConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: joinPath('config', i.path), message: i.message }));
+    const issues = zodIssues(parsed.error, 'config', grpcPluginConfigSchema);
     throw new ValidationError(issues, { scope: 'grpc' });
   }
   return { ...parsed.data, reflectionTimeoutMs: parseDuration(parsed.data.reflection_timeout) ?? 10_000 };

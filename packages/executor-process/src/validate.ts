@@ -1,36 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ValidationError, type ValidationIssue, type Work } from '@ubom/core';
-import type { z } from 'zod';
+import { ValidationError, type ValidationIssue, type Work, zodIssues } from '@ubom/core';
 import { commandLine, findExecutable } from './command';
 import { type ProcessConfig, processConfigSchema } from './config';
 import { childEnvironment } from './environment';
 
 const SCOPE = { scope: 'process' };
 
-/** `executor_config.a[0].b`, the path style of core's validator. */
-export function configPath(segments: readonly PropertyKey[]): string {
-  let path = 'executor_config';
-  for (const s of segments) {
-    if (typeof s === 'number') path += `[${s}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(String(s))) path += `.${String(s)}`;
-    else path += `[${JSON.stringify(String(s))}]`;
-  }
-  return path;
-}
-
-function zodIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.flatMap((issue): ValidationIssue[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: configPath([...issue.path, key]), message: 'unknown key' }))
-      : [{ path: configPath(issue.path), message: issue.message }],
-  );
-}
-
 /** Checks the schema's rules and the ones it cannot express. Throws `ValidationError` with every problem. */
 export function parseConfig(work: Work): ProcessConfig {
   const parsed = processConfigSchema.safeParse(work.executor_config);
-  if (!parsed.success) throw new ValidationError(zodIssues(parsed.error), SCOPE);
+  if (!parsed.success)
+    throw new ValidationError(zodIssues(parsed.error, 'executor_config', processConfigSchema), SCOPE);
   const config = parsed.data;
   if (typeof config.command === 'string' && config.shell === false) {
     throw ValidationError.single(

@@ -1,4 +1,4 @@
-import { compileSecretExtractor, ValidationError } from '@ubom/core';
+import { compileSecretExtractor, ValidationError, zodIssues } from '@ubom/core';
 import { type ServerlessConfig, serverlessConfigJsonSchema, serverlessConfigSchema } from './config';
 
 const scope = 'serverless';
@@ -37,18 +37,6 @@ function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
-function toValidationError(error: {
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
-}) {
-  return new ValidationError(
-    error.issues.map((issue) => ({
-      path: ['executor_config', ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-    { scope },
-  );
-}
-
 /** `executor_config` checked with the zod schema (cross-field rules included); throws `ValidationError`. */
 export function parseConfig(raw: unknown): ServerlessConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -59,7 +47,8 @@ export function parseConfig(raw: unknown): ServerlessConfig {
   const hit = key === undefined ? undefined : parsed.get(key);
   if (hit) return hit;
   const result = serverlessConfigSchema.safeParse(raw);
-  if (!result.success) throw toValidationError(result.error);
+  if (!result.success)
+    throw new ValidationError(zodIssues(result.error, 'executor_config', serverlessConfigSchema), { scope });
   if (key !== undefined) {
     if (parsed.size >= KEPT) {
       const oldest = parsed.keys().next().value;

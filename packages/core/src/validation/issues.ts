@@ -3,6 +3,7 @@ import type { ValidationIssue } from '../errors';
 import type { JSONSchema } from '../types';
 import { describeSchema, describeTypes, describeValue, joinPath, orList, pointerSegments } from './describe';
 import { suggest } from './suggest';
+import { unknownKeyMessage } from './zod-issues';
 
 type SchemaObject = { [key: string]: unknown };
 
@@ -33,13 +34,7 @@ function message(error: ErrorObject, isSecret?: SecretTest): { at: string[]; tex
     case 'unevaluatedProperties': {
       const key = String(params.additionalProperty ?? params.unevaluatedProperty);
       const known = Object.keys(asObject(parent.properties) ?? {});
-      const hint = suggest(key, known);
-      const text = hint
-        ? `unknown key — did you mean "${hint}"?`
-        : known.length > 0 && known.length <= 12
-          ? `unknown key (known keys: ${known.join(', ')})`
-          : 'unknown key';
-      return { at: [...at, key], text };
+      return { at: [...at, key], text: unknownKeyMessage(key, known) };
     }
     case 'type':
       return { at, text: `must be ${describeTypes(params.type)}, ${got(error)}` };
