@@ -64,7 +64,7 @@ export const tlsSchema = z
   })
   .meta({ description: 'Transport security. Omitted: TLS with the system CA roots.' });
 
-export const retrySchema = z
+const retrySchema = z
   .strictObject({
     max_attempts: z
       .int()

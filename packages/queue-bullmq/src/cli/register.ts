@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { RETENTION_DEFAULTS } from '../worker/retention';
 import { type EnqueueFlags, enqueueCommand } from './enqueue-command';
 import { connectionOptions } from './flags';
 import { type QueueCommandsOptions, resolveOptions } from './io';
@@ -25,8 +26,12 @@ export function registerQueueCommands(program: Command, options: QueueCommandsOp
         'on SIGTERM, time running works get to finish before going back to the queue',
         '30s',
       )
-      .option('--keep-completed <duration>', 'how long completed jobs stay in Redis', '24h')
-      .option('--keep-failed <duration>', 'how long failed jobs stay in Redis', '168h'),
+      .option(
+        '--keep-completed <duration>',
+        'how long completed jobs stay in Redis',
+        RETENTION_DEFAULTS.completed,
+      )
+      .option('--keep-failed <duration>', 'how long failed jobs stay in Redis', RETENTION_DEFAULTS.failed),
   ).action(async (flags: WorkerFlags) => workerCommand(flags, r));
 
   connectionOptions(

@@ -1,5 +1,6 @@
 import { parseDuration, ValidationError } from '@ubom/core';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /** How long finished jobs stay in Redis (results, logs, idempotency), and how often workers clean. */
 export interface RetentionOptions {
@@ -17,14 +18,15 @@ export interface Retention {
   everyMs: number;
 }
 
-const DEFAULTS = { completed: '24h', failed: '168h', every: '1m' } as const;
+/** The defaults (the CLI shows them in `ubom worker --help`). */
+export const RETENTION_DEFAULTS = { completed: '24h', failed: '168h', every: '1m' } as const;
 
 /** The retention a worker applies, or undefined for `false` (finished jobs are kept). */
 export function parseRetention(options: RetentionOptions | false | undefined): Retention | undefined {
   if (options === false) return undefined;
   const issues: { path: string; message: string }[] = [];
   const ms = (key: keyof RetentionOptions): number => {
-    const value = options?.[key] ?? DEFAULTS[key];
+    const value = options?.[key] ?? RETENTION_DEFAULTS[key];
     const parsed = parseDuration(value);
     if (parsed === undefined || (key === 'every' && parsed < 1)) {
       issues.push({
@@ -61,8 +63,14 @@ export class Janitor {
   #round: Promise<void> | undefined;
   #stopped = false;
 
-  constructor(queue: Queue, retention: Retention, onError: (error: unknown) => void) {
-    this.#queue = queue;
+  /** Cleans queue `name` through `client` (the worker's connection, left open by `stop()`). */
+  constructor(
+    queue: { name: string; client: Redis; prefix: string },
+    retention: Retention,
+    onError: (error: unknown) => void,
+  ) {
+    this.#queue = new Queue(queue.name, { connection: queue.client, prefix: queue.prefix });
+    this.#queue.on('error', () => {}); // a failed round reports through onError
     this.#retention = retention;
     this.#onError = onError;
   }
@@ -88,11 +96,12 @@ export class Janitor {
     return removed;
   }
 
-  /** Stops the rounds; resolves once a round in progress is over. */
+  /** Stops the rounds; resolves once a round in progress is over and the queue handle is closed. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#round;
+    await this.#queue.close().catch(() => undefined);
   }
 
   #schedule(ms: number): void {

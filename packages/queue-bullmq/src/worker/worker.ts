@@ -1,5 +1,5 @@
 import { type Logger, silentLogger, type WorkResult } from '@ubom/core';
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import { cancelChannel, closeRedis, DEFAULT_PREFIX, type OpenedRedis, openRedis } from '../shared/connection';
 import type { WorkJobData } from '../shared/job-data';
 import { queueName } from '../shared/names';
@@ -28,7 +28,7 @@ export class WorkWorker {
   readonly #running = new RunningWorks();
   readonly #sealer: ConfigSealer | undefined;
   readonly #retention: Retention | undefined;
-  #janitor: { queue: Queue; janitor: Janitor } | undefined;
+  #janitor: Janitor | undefined;
   #executors: WorkerExecutors | undefined;
   #worker: Worker<WorkJobData, WorkResult> | undefined;
   #cancels: CancelListener | undefined;
@@ -107,20 +107,19 @@ export class WorkWorker {
       .catch((error: unknown) => this.#logger.error('worker stopped', { error: String(error) }));
     await worker.waitUntilReady();
     if (this.#retention) {
-      const queue = new Queue(this.name, { connection: this.#redis.client, prefix });
-      queue.on('error', () => {}); // the janitor reports its own failures
-      const janitor = new Janitor(queue, this.#retention, (error) =>
-        this.#logger.warn('could not remove old finished jobs', { error: String(error) }),
+      this.#janitor = new Janitor(
+        { name: this.name, client: this.#redis.client, prefix },
+        this.#retention,
+        (error) => this.#logger.warn('could not remove old finished jobs', { error: String(error) }),
       );
-      janitor.start();
-      this.#janitor = { queue, janitor };
+      this.#janitor.start();
     }
   }
 
   /** Removes the finished jobs past their retention now (workers also do it every `retention.every`). */
   async clean(): Promise<number> {
     await this.start();
-    return (await this.#janitor?.janitor.clean()) ?? 0;
+    return (await this.#janitor?.clean()) ?? 0;
   }
 
   /** After a reconnect of the cancel channel: requests published meanwhile are read from the job flags. */
@@ -165,8 +164,7 @@ export class WorkWorker {
         clearTimeout(timer);
       }
     }
-    await this.#janitor?.janitor.stop();
-    await this.#janitor?.queue.close().catch(() => undefined);
+    await this.#janitor?.stop();
     await this.#cancels?.close();
     await this.#executors?.shutdown({ timeoutMs: this.#options.shutdownTimeoutMs ?? 10_000 });
     await closeRedis(this.#redis);
