@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { tryRemove } from './container';
 import type { Engine } from './engine';
+import { PendingSet } from './pending';
 
 /** Waits between removal attempts of one container (after the first one failed). */
 const RETRY_DELAYS_MS = [200, 1000, 3000];
@@ -13,38 +14,10 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * retried, then reported with `process.emitWarning` (the orphan sweep of the next worker catches what is
  * still left if this process dies).
  */
-export class PendingRemovals {
-  readonly #pending = new Set<Promise<void>>();
-
-  get size(): number {
-    return this.#pending.size;
-  }
-
+export class PendingRemovals extends PendingSet {
   /** Removes `container` in the background; `done` runs once it is gone (or given up on). */
   add(engine: Engine, container: Docker.Container, done: () => void): void {
-    const removal = this.#remove(engine, container).finally(() => {
-      this.#pending.delete(removal);
-      done();
-    });
-    this.#pending.add(removal);
-  }
-
-  /** Resolves once every removal started so far (and any started meanwhile) is over. */
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
-  }
-
-  /** `idle()`, bounded: resolves false if removals are still pending after `ms`. */
-  async settle(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    });
-    try {
-      return await Promise.race([this.idle().then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    this.track(this.#remove(engine, container), done);
   }
 
   async #remove(engine: Engine, container: Docker.Container): Promise<void> {

@@ -1,3 +1,5 @@
+import { PendingSet } from './pending';
+
 /** How long a start waits at most for the teardowns before it. */
 const GATE_MS = 1000;
 /** How long the engine may take to tear down an exited container before `wait` is given up. */
@@ -8,32 +10,19 @@ const TEARDOWN_MS = 10_000;
  * network, mounts. `wait` answers when it is done.
  *
  * Measured on the default bridge network: starting a container while the engine tears another down
- * costs both (a work took 330 ms back to back instead of 270). So a start waits for the teardowns
- * pending at that moment, bounded by `GATE_MS`. Results still settle at `die`: 40–50 ms sooner.
+ * costs both (a work took 330 ms back to back instead of 270). So a start waits until no teardown is
+ * pending, bounded by `GATE_MS`. Results still settle at `die`: 40–50 ms sooner.
  */
-export class Teardowns {
-  readonly #pending = new Set<Promise<unknown>>();
-
+export class Teardowns extends PendingSet {
   /** Tracks a teardown: `done` is the container's `wait`, `abandon` gives it up after `TEARDOWN_MS`. */
   add(done: Promise<unknown>, abandon: () => void): void {
     const timer = setTimeout(abandon, TEARDOWN_MS);
     timer.unref();
-    const tracked = done.finally(() => {
-      clearTimeout(timer);
-      this.#pending.delete(tracked);
-    });
-    this.#pending.add(tracked);
+    this.track(done, () => clearTimeout(timer));
   }
 
-  /** Resolves once the teardowns pending now are over, or after `GATE_MS`. */
-  settled(): Promise<void> {
-    if (this.#pending.size === 0) return Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      Promise.all(this.#pending).then(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, GATE_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
+  /** Resolves once the pending teardowns are over, or after `GATE_MS`. */
+  async settled(): Promise<void> {
+    await this.settle(GATE_MS);
   }
 }
