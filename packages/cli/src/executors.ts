@@ -136,10 +136,7 @@ export async function openExecutors(options: { cwd?: string } = {}): Promise<Exe
     },
   });
   const load = async (type: string): Promise<void> => {
-    const p = serving.get(type);
-    if (!p || registry.hasExecutor(type)) return;
-    const plugin = await instance(p);
-    if (!registry.hasExecutor(type)) registry.registerExecutor(type, plugin);
+    await registry.ensureExecutor(type);
   };
 
   return {

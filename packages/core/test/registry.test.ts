@@ -141,6 +141,25 @@ describe('EnhancedWorkRegistry: registration and lookup', () => {
     expect(asked).toEqual(['plain']);
     expect(await rejection(registry.execute(plainWork('other')))).toBeInstanceOf(NotFoundError);
   });
+
+  it('ensureExecutor loads a type ahead through the same hook, once, and says whether it has one', async () => {
+    const asked: string[] = [];
+    const registry = new EnhancedWorkRegistry({
+      resolveExecutor: async (type) => {
+        asked.push(type);
+        return type === 'plain' ? new FakeExecutor({ schema: plainSchema('plain') }) : undefined;
+      },
+    });
+    expect(await Promise.all([registry.ensureExecutor('plain'), registry.ensureExecutor('plain')])).toEqual([
+      true,
+      true,
+    ]);
+    expect(registry.hasExecutor('plain')).toBe(true);
+    expect((await registry.execute(plainWork())).success).toBe(true);
+    expect(await registry.ensureExecutor('other')).toBe(false);
+    expect(asked).toEqual(['plain', 'other']);
+    expect(await new EnhancedWorkRegistry().ensureExecutor('plain')).toBe(false);
+  });
 });
 
 describe('EnhancedWorkRegistry.validateWork', () => {

@@ -136,10 +136,19 @@ export class EnhancedWorkRegistry {
     });
   }
 
-  /** Lets `resolveExecutor` supply the executor of a type seen for the first time (once per type). */
+  /** Lets `resolveExecutor` supply the executor of a work's type seen for the first time. */
   async #resolveMissing(work: Work): Promise<void> {
     const type = (work as Partial<Work> | null)?.type;
-    if (!this.#resolve || typeof type !== 'string' || this.#entries.has(type)) return;
+    if (typeof type === 'string') await this.ensureExecutor(type);
+  }
+
+  /**
+   * Registers the executor of `type` through the `resolveExecutor` option when none is registered yet
+   * (once per type; callers asking at the same time share the call). Resolves whether `type` has an
+   * executor now. `execute` and `validateWork` do this for a work's type; call it to load a type ahead.
+   */
+  async ensureExecutor(type: string): Promise<boolean> {
+    if (!this.#resolve || this.#entries.has(type)) return this.#entries.has(type);
     let pending = this.#resolving.get(type);
     if (!pending) {
       const resolve = this.#resolve;
@@ -150,6 +159,7 @@ export class EnhancedWorkRegistry {
       this.#resolving.set(type, pending);
     }
     await pending;
+    return this.#entries.has(type);
   }
 
   #entry(type: WorkType): Entry {
