@@ -36,6 +36,6 @@ export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';
 export { joinPath } from './validation/describe';
-export { SchemaValidator } from './validation/schema-validator';
+export { SchemaValidator, type SecretValues } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';
 export { unknownKeyMessage, type ZodLikeError, zodIssues } from './validation/zod-issues';

@@ -142,6 +142,16 @@ describe('EnhancedWorkRegistry: registration and lookup', () => {
     expect(await rejection(registry.execute(plainWork('other')))).toBeInstanceOf(NotFoundError);
   });
 
+  it('secretValues lists the writeOnly values of a work by where they sit, none for plain types', () => {
+    const registry = new EnhancedWorkRegistry();
+    registry.registerExecutor('docker', new FakeExecutor());
+    registry.registerExecutor('plain', new FakeExecutor({ schema: plainSchema('plain') }));
+    const work = validDockerWork({ auth: { kind: 'token', token: 'tok-1' }, registry_password: 'pw-2' });
+    expect([...registry.secretValues(work).config].sort()).toEqual(['pw-2', 'tok-1']);
+    expect(registry.secretValues(work).inputs).toEqual([]);
+    expect(registry.secretValues(plainWork())).toEqual({ config: [], inputs: [] });
+  });
+
   it('ensureExecutor loads a type ahead through the same hook, once, and says whether it has one', async () => {
     const asked: string[] = [];
     const registry = new EnhancedWorkRegistry({

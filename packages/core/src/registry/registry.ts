@@ -1,6 +1,5 @@
 import { ConflictError, NotFoundError, PluginError, UbomError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
-import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type {
   EnhancedWorkExecutor,
   ExecuteOptions,
@@ -11,7 +10,7 @@ import type {
   WorkType,
 } from '../types';
 import { parseDuration } from '../util/duration';
-import { SchemaValidator } from '../validation/schema-validator';
+import { SchemaValidator, type SecretValues } from '../validation/schema-validator';
 import { suggest } from '../validation/suggest';
 import { guardSync } from './guard';
 import { runWork } from './run-work';
@@ -33,10 +32,6 @@ const MASKER_CACHE = 256;
 interface Entry {
   executor: EnhancedWorkExecutor;
   pluginName: string;
-  schema: WorkSchema;
-  secrets: SecretExtractor | undefined;
-  /** Secrets of `work.inputs`, when the schema has an `inputs` part that marks some. */
-  inputSecrets: SecretExtractor | undefined;
 }
 
 const nameOf = (executor: EnhancedWorkExecutor, type: WorkType): string => {
@@ -75,13 +70,7 @@ export class EnhancedWorkRegistry {
     }
     const schema = guardSync(pluginName, 'getSchema', () => executor.getSchema());
     this.#validator.registerSchema(type, schema);
-    this.#entries.set(type, {
-      executor,
-      pluginName,
-      schema,
-      secrets: compileSecretExtractor(schema.config),
-      inputSecrets: compileSecretExtractor(schema.inputs),
-    });
+    this.#entries.set(type, { executor, pluginName });
   }
 
   unregisterExecutor(type: WorkType): boolean {
@@ -102,14 +91,20 @@ export class EnhancedWorkRegistry {
   }
 
   getSchema(type: WorkType): WorkSchema {
-    return this.#entry(type).schema;
+    this.#entry(type); // NotFoundError, with its hint, for a type nobody executes
+    return this.#validator.getSchema(type) as WorkSchema;
+  }
+
+  /** The secret values (schema `writeOnly`) a work of a registered type holds, by where they sit. */
+  secretValues(work: Work): SecretValues {
+    return this.#validator.secretValues(work);
   }
 
   /** Schema first (every problem at once), then the executor's own `validate`. Nothing runs. */
   async validateWork(work: Work): Promise<void> {
     await this.#resolveMissing(work);
     const entry = this.#prepare(work);
-    await this.#executorValidate(entry, work, this.#masker(entry, work));
+    await this.#executorValidate(entry, work, this.#masker(work));
   }
 
   /**
@@ -124,7 +119,7 @@ export class EnhancedWorkRegistry {
   ): Promise<WorkResult> {
     if (this.#resolve) await this.#resolveMissing(work);
     const entry = this.#prepare(work);
-    const masker = this.#masker(entry, work);
+    const masker = this.#masker(work);
     const validating = this.#executorValidate(entry, work, masker);
     if (validating) await validating;
     return runWork(work, workContext, options, {
@@ -179,18 +174,17 @@ export class EnhancedWorkRegistry {
       const issues = this.#validator.check(work);
       if (issues.length > 0) {
         const error = new ValidationError(issues);
-        throw this.#masker(entry, work)?.error(error) ?? error;
+        throw this.#masker(work)?.error(error) ?? error;
       }
       return entry;
     }
     throw new ValidationError(this.#validator.check(work));
   }
 
-  #masker(entry: Entry, work: Work): Masker | undefined {
-    if (!entry.secrets && !entry.inputSecrets) return undefined;
-    const secrets = entry.secrets?.(work.executor_config) ?? [];
-    if (entry.inputSecrets && work.inputs !== undefined) secrets.push(...entry.inputSecrets(work.inputs));
-    if (secrets.length === 0) return undefined;
+  #masker(work: Work): Masker | undefined {
+    const found = this.#validator.secretValues(work);
+    if (found.config.length === 0 && found.inputs.length === 0) return undefined;
+    const secrets = found.inputs.length === 0 ? found.config : [...found.config, ...found.inputs];
     const key = secrets.join('\u0000');
     let masker = this.#maskers.get(key);
     if (masker) {

@@ -50,6 +50,14 @@ function secretTest(extract: SecretExtractor | undefined, value: unknown): Secre
     set.has(String(value));
 }
 
+/** Secret values of a work, by where they sit. */
+export interface SecretValues {
+  readonly config: readonly string[];
+  readonly inputs: readonly string[];
+}
+
+const NO_SECRETS: SecretValues = Object.freeze({ config: Object.freeze([]), inputs: Object.freeze([]) });
+
 /** Hand-written plugin schemas often still declare draft-07 (or 06): those get ajv's draft-07 build. */
 const OLDER_DRAFT = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
 
@@ -98,6 +106,19 @@ export class SchemaValidator {
 
   getSchema(type: WorkType): WorkSchema | undefined {
     return this.#types.get(type)?.schema;
+  }
+
+  /**
+   * The secret values (schema `writeOnly`, also through `$ref`) a work of a registered type holds in
+   * `executor_config` and in `inputs`. Allocates nothing for a type whose schema marks no secret.
+   */
+  secretValues(work: Pick<Work, 'type' | 'executor_config' | 'inputs'>): SecretValues {
+    const compiled = this.#types.get(work.type);
+    if (!compiled || (!compiled.secrets && !compiled.inputSecrets)) return NO_SECRETS;
+    return {
+      config: compiled.secrets?.(work.executor_config) ?? [],
+      inputs: work.inputs === undefined ? [] : (compiled.inputSecrets?.(work.inputs) ?? []),
+    };
   }
 
   /** Every problem of `work` at once, or an empty list. Never throws, whatever `work` is. */

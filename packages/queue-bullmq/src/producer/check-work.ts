@@ -1,5 +1,4 @@
 import {
-  compileSecretExtractor,
   type EnhancedWorkRegistry,
   ValidationError,
   type ValidationIssue,
@@ -42,10 +41,8 @@ export async function checkWork(
   if (!registry) return;
   await registry.validateWork(work);
   if (sealing) return;
-  const schema = registry.getSchema(work.type);
   const found: ValidationIssue[] = [];
-  const config = compileSecretExtractor(schema.config)?.(work.executor_config) ?? [];
-  const inputs = compileSecretExtractor(schema.inputs)?.(work.inputs) ?? [];
+  const { config, inputs } = registry.secretValues(work);
   const say = (n: number): string =>
     `holds ${n === 1 ? 'a secret' : `${n} secrets`} (writeOnly fields): set secretKey on the queue and its workers so the work is encrypted before it reaches Redis`;
   if (config.length > 0) found.push({ path: 'executor_config', message: say(config.length) });
