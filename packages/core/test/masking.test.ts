@@ -568,3 +568,12 @@ describe('secret masking at the registry boundary', () => {
     expect(await registry.execute(work)).toBe(own);
   });
 });
+
+describe('Masker.of', () => {
+  it('hands the same masker to callers asking for the same secrets, a new one for others', () => {
+    const a = Masker.of(['sk-live-of-1234', 'pw-of-5678']);
+    expect(Masker.of(['sk-live-of-1234', 'pw-of-5678'])).toBe(a);
+    expect(Masker.of(['pw-of-5678'])).not.toBe(a);
+    expect(a.string('key sk-live-of-1234 and pw-of-5678')).toBe('key *** and ***');
+  });
+});

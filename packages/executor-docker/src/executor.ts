@@ -165,7 +165,7 @@ export class DockerExecutor extends BasePlugin {
     signal: AbortSignal,
     options: ExecuteOptions,
   ): Promise<WorkResult> {
-    const masker = new Masker(secretValues(config));
+    const masker = Masker.of(secretValues(config));
     const logs = new LogCollector({ onLog: options.onLog });
     const clock = new MetricsClock();
     try {

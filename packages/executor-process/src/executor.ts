@@ -75,7 +75,7 @@ export class ProcessExecutor extends BasePlugin {
     signal: AbortSignal,
     options: ExecuteOptions,
   ): Promise<WorkResult> {
-    const masker = new Masker(secretValues(config));
+    const masker = Masker.of(secretValues(config));
     const logs = new LogCollector({ onLog: options.onLog });
     const clock = new MetricsClock();
     const timeoutMs = config.timeout === undefined ? undefined : parseDuration(config.timeout);

@@ -47,7 +47,7 @@ export function toWorkResult(
     metrics: Object.assign(clock.finish({}, Math.max(1, outcome.attempts)), outcome.metrics),
     error: outcome.error,
   });
-  return secrets.maskResult(result);
+  return secrets.mask(result);
 }
 
 /** A failed result for a work that ran out of its own `timeout`. */
@@ -63,5 +63,5 @@ export function timedOutResult(
     metrics: clock.finish({ timedOut: true }),
     error: message,
   });
-  return secrets.maskResult(result);
+  return secrets.mask(result);
 }

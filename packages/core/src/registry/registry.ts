@@ -27,8 +27,6 @@ export interface EnhancedWorkRegistryOptions {
   resolveExecutor?: (type: WorkType) => Promise<EnhancedWorkExecutor | undefined>;
 }
 
-const MASKER_CACHE = 256;
-
 interface Entry {
   executor: EnhancedWorkExecutor;
   pluginName: string;
@@ -52,7 +50,6 @@ export class EnhancedWorkRegistry {
   readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
   readonly #resolving = new Map<WorkType, Promise<void>>();
   /** Maskers by secret set: compiling one costs more than running a no-op work. */
-  readonly #maskers = new Map<string, Masker>();
 
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
@@ -185,16 +182,7 @@ export class EnhancedWorkRegistry {
     const found = this.#validator.secretValues(work);
     if (found.config.length === 0 && found.inputs.length === 0) return undefined;
     const secrets = found.inputs.length === 0 ? found.config : [...found.config, ...found.inputs];
-    const key = secrets.join('\u0000');
-    let masker = this.#maskers.get(key);
-    if (masker) {
-      this.#maskers.delete(key); // refresh its place: least recently used goes first
-    } else {
-      masker = new Masker(secrets);
-      if (this.#maskers.size >= MASKER_CACHE)
-        this.#maskers.delete(this.#maskers.keys().next().value as string);
-    }
-    this.#maskers.set(key, masker);
+    const masker = Masker.of(secrets);
     return masker.empty ? undefined : masker;
   }
 

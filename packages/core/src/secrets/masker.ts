@@ -29,8 +29,29 @@ interface DeepState {
   copyAll: boolean;
 }
 
+/** Maskers kept by `Masker.of` (least recently used dropped first). */
+const KEPT = 256;
+const kept = new Map<string, Masker>();
+
 /** Replaces secret values (and their encoded forms) in strings, objects and errors. */
 export class Masker {
+  /**
+   * A masker for `secrets`, shared by every caller that asks for the same list: building one compiles
+   * a regular expression (tens of µs), and works that repeat their config repeat their secrets.
+   */
+  static of(secrets: readonly string[]): Masker {
+    const key = secrets.join('\u0000');
+    let masker = kept.get(key);
+    if (masker)
+      kept.delete(key); // refresh its place
+    else {
+      masker = new Masker(secrets);
+      if (kept.size >= KEPT) kept.delete(kept.keys().next().value as string);
+    }
+    kept.set(key, masker);
+    return masker;
+  }
+
   readonly #pattern: RegExp | undefined;
   /** The same alternatives without the `g` flag, for `test` (a global regex carries `lastIndex`). */
   readonly #probe: RegExp | undefined;
