@@ -97,8 +97,12 @@ async function inspect(packageName: string, linkDir: string): Promise<Discovered
  */
 export async function discoverPlugins(options: DiscoverOptions = {}): Promise<DiscoveredPlugin[]> {
   const found = new Map<string, DiscoveredPlugin>();
+  // roots often share their upper folders (a project and the CLI installed in it): list each once
+  const visited = new Set<string>();
   for (const start of options.from ?? [process.cwd()]) {
     for (const nodeModules of nodeModulesUpward(start)) {
+      if (visited.has(nodeModules)) continue;
+      visited.add(nodeModules);
       const names = (await candidates(nodeModules)).filter((n) => !found.has(n));
       const inspected = await Promise.all(names.map((name) => inspect(name, join(nodeModules, name))));
       for (const plugin of inspected) if (plugin) found.set(plugin.packageName, plugin);

@@ -154,7 +154,7 @@ export class DefaultPluginLoader {
         try {
           await this.#bounded(name, 'shutdown', () => plugin.shutdown(), timeoutMs);
         } catch (error) {
-          const failure = error instanceof PluginError ? error : new PluginError(name, 'shutdown', error);
+          const failure = error as PluginError; // #bounded throws nothing else
           failures.push(failure);
           this.#logger.warn('plugin shutdown failed', { plugin: name, error: failure.message });
         }

@@ -1,20 +1,16 @@
 import { PluginError, UbomError } from '../errors';
 
-/** Runs a plugin method; anything it throws that is not already a `UbomError` becomes a `PluginError`. */
-export async function guard<T>(pluginName: string, operation: string, fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw error instanceof UbomError ? error : new PluginError(pluginName, operation, error);
-  }
+/** What a plugin method threw, as a `UbomError`: its own if it is one, else a `PluginError`. */
+export function toPluginError(pluginName: string, operation: string, error: unknown): UbomError {
+  return error instanceof UbomError ? error : new PluginError(pluginName, operation, error);
 }
 
-/** The synchronous twin of `guard`, for getters such as `getSchema()`. */
+/** Runs a synchronous plugin method such as `getSchema()`; what it throws goes through `toPluginError`. */
 export function guardSync<T>(pluginName: string, operation: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    throw error instanceof UbomError ? error : new PluginError(pluginName, operation, error);
+    throw toPluginError(pluginName, operation, error);
   }
 }
 

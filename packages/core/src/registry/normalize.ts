@@ -3,6 +3,9 @@ import type { ExecutionMetrics, WorkResult } from '../types';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+/** Has the one field every result must have: what `normalizeResult` accepts. */
+export const isResultLike = (v: unknown): v is WorkResult => isRecord(v) && typeof v.success === 'boolean';
+
 /**
  * Checks an executor's result and fills what the contract promises (metrics, arrays) without copying
  * on the common path: a well-formed result is returned as is. A result the executor froze is repaired
@@ -14,14 +17,14 @@ export function normalizeResult(
   startedAt: number,
   durationMs: number,
 ): WorkResult {
-  if (!isRecord(value) || typeof value.success !== 'boolean') {
+  if (!isResultLike(value)) {
     throw new PluginError(
       pluginName,
       'execute',
       new TypeError('execute() did not resolve with a WorkResult'),
     );
   }
-  const result = value as unknown as WorkResult;
+  const result = value;
   try {
     return fill(result, startedAt, durationMs);
   } catch {

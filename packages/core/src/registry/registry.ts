@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, PluginError, UbomError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
 import type {
   EnhancedWorkExecutor,
@@ -12,7 +12,7 @@ import type {
 import { parseDuration } from '../util/duration';
 import { SchemaValidator, type SecretValues } from '../validation/schema-validator';
 import { suggest } from '../validation/suggest';
-import { guardSync } from './guard';
+import { guardSync, toPluginError } from './guard';
 import { runWork } from './run-work';
 
 export interface EnhancedWorkRegistryOptions {
@@ -189,8 +189,7 @@ export class EnhancedWorkRegistry {
   /** The executor's own `validate`; awaited only when it returns a promise (most are synchronous). */
   #executorValidate(entry: Entry, work: Work, masker: Masker | undefined): void | Promise<void> {
     const fail = (error: unknown): never => {
-      const wrapped =
-        error instanceof UbomError ? error : new PluginError(entry.pluginName, 'validate', error);
+      const wrapped = toPluginError(entry.pluginName, 'validate', error);
       throw masker ? masker.error(wrapped) : wrapped;
     };
     let pending: void | Promise<void>;

@@ -1,8 +1,9 @@
-import { AbortError, PluginError, TimeoutError, UbomError } from '../errors';
+import { AbortError, TimeoutError } from '../errors';
 import type { Masker } from '../secrets/masker';
 import type { EnhancedWorkExecutor, ExecuteOptions, LogEntry, Work, WorkContext, WorkResult } from '../types';
 import { formatDuration } from '../util/duration';
-import { normalizeResult } from './normalize';
+import { toPluginError } from './guard';
+import { isResultLike, normalizeResult } from './normalize';
 
 export interface RunSettings {
   executor: EnhancedWorkExecutor;
@@ -66,7 +67,7 @@ export async function runWork(
       );
       return normalizeResult(value, s.pluginName, startedAt, performance.now() - t0);
     } catch (error) {
-      throw asUbomError(error, s.pluginName);
+      throw toPluginError(s.pluginName, 'execute', error);
     }
   }
 
@@ -115,7 +116,7 @@ export async function runWork(
     throw masker ? masker.error(error) : error;
   }
   if ('error' in outcome) {
-    const error = asUbomError(outcome.error, s.pluginName);
+    const error = toPluginError(s.pluginName, 'execute', outcome.error);
     throw masker ? masker.error(error) : error;
   }
   const result = normalizeResult(outcome.value, s.pluginName, startedAt, durationMs);
@@ -210,15 +211,8 @@ const abandonNote = (outcome: Outcome): string =>
     ? ' (the executor did not stop in time and was abandoned)'
     : '';
 
-const isResultLike = (v: unknown): v is WorkResult =>
-  typeof v === 'object' && v !== null && typeof (v as WorkResult).success === 'boolean';
-
 function maskEntry(entry: LogEntry, masker: Masker): LogEntry {
   const masked: LogEntry = Object.assign({}, entry, { message: masker.string(entry.message) });
   if (entry.fields) masked.fields = masker.deep(entry.fields);
   return masked;
-}
-
-export function asUbomError(error: unknown, pluginName: string): UbomError {
-  return error instanceof UbomError ? error : new PluginError(pluginName, 'execute', error);
 }
