@@ -217,9 +217,8 @@ export function compileConfigCheck(): NonNullable<typeof fastCheck> {
  * than a zod parse on the hot path) and returned as is; zod runs only to explain an invalid one.
  */
 export function parseConfig(raw: unknown): GrpcConfig {
-  fastCheck ??= compileConfigCheck();
   const cross = crossFieldIssues(raw);
-  if (fastCheck(raw) && cross.length === 0) return raw as GrpcConfig;
+  if (compileConfigCheck()(raw) && cross.length === 0) return raw as GrpcConfig;
   const parsed = grpcConfigSchema.safeParse(raw);
   if (parsed.success && cross.length === 0) return parsed.data;
   const issues = parsed.error ? zodIssues(parsed.error, 'executor_config', grpcConfigSchema) : [];

@@ -32,13 +32,6 @@ export type DescriptorSource =
   | { kind: 'files'; key: string; files: string[]; includeDirs: string[] }
   | { kind: 'set'; key: string; file: string };
 
-/** Which source a work uses: its proto files, its descriptor set, or the server's reflection. */
-export function sourceKind(config: GrpcConfig): DescriptorSource['kind'] {
-  if (config.proto_files) return 'files';
-  if (config.descriptor_set !== undefined) return 'set';
-  return 'reflection';
-}
-
 export function filesKey(config: GrpcConfig): string {
   if (config.proto_files)
     return `files|${config.proto_files.join('\0')}|${(config.include_dirs ?? []).join('\0')}`;

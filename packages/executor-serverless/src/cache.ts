@@ -18,10 +18,6 @@ export class ClientCache<C> {
     this.#max = max;
   }
 
-  get size(): number {
-    return this.#clients.size;
-  }
-
   get(key: string, create: () => C): C {
     const found = this.#clients.get(key);
     if (found !== undefined) return found;

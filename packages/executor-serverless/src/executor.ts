@@ -11,6 +11,7 @@ import {
   type WorkContext,
   type WorkResult,
 } from '@ubom/core';
+import { version } from '../package.json';
 import { type Provider, type ServerlessConfig, serverlessConfigJsonSchema } from './config';
 import { loadOptional, sdksFor } from './lazy';
 import { configSecrets, parseConfig } from './parse';
@@ -21,7 +22,6 @@ import { MAX_TIMER_MS, type ProviderDriver } from './providers/types';
 import { timedOutResult, toWorkResult } from './result';
 import { SecretBook } from './secrets';
 
-export const VERSION = '0.1.0';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const scope = 'serverless';
 
@@ -43,17 +43,17 @@ export class ServerlessExecutor extends BasePlugin {
     super(
       {
         name: '@ubom/executor-serverless',
-        version: VERSION,
+        version,
         apiVersion: 1,
         description: 'AWS Lambda, Google Cloud Functions and Azure Functions',
       },
       {
         name: 'serverless',
         description: 'Invokes a cloud function (AWS Lambda, Google Cloud Functions, Azure Functions)',
-        version: VERSION,
+        version,
         capabilities: { cancel: true, streamLogs: false, dryRun: true },
       },
-      { type: 'serverless', version: VERSION, config: serverlessConfigJsonSchema },
+      { type: 'serverless', version, config: serverlessConfigJsonSchema },
     );
   }
 
