@@ -218,8 +218,9 @@ function unknownMethod(root: Root, service: string, name: string): ValidationErr
 
 /**
  * Descriptors by source: proto files and descriptor sets once per path list, reflected services once per
- * endpoint + credentials. Resolved methods are cached too, so a warm call does one Map lookup. A failed
- * load is not cached; a reflected service is fetched again once when a method is missing from it.
+ * endpoint + credentials. Methods resolved from files are cached too, so a warm call does one Map lookup
+ * (reflected ones are cached on the channel's lease). A failed load is not cached; a reflected
+ * service is fetched again once when a method is missing from it.
  */
 export class DescriptorCache {
   readonly #roots = new Map<string, Promise<Root>>();
@@ -249,7 +250,8 @@ export class DescriptorCache {
       resolved = methodOf(root, service, name, where);
     }
     if (!resolved) throw unknownMethod(root, service, name);
-    this.#methods.set(`${source.key}#${method}`, resolved);
+    // a reflected method is kept on its channel's lease (the executor looks there), not here
+    if (source.kind !== 'reflection') this.#methods.set(`${source.key}#${method}`, resolved);
     return resolved;
   }
 
