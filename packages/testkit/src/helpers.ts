@@ -65,6 +65,9 @@ export function expectWellFormedResult(result: unknown): asserts result is WorkR
   expect(() => JSON.stringify(result), 'result is JSON-serialisable').not.toThrow();
 }
 
+/** True for what the work itself printed (stdout, stderr), not the executor's own lines. */
+export const isOutput = (entry: LogEntry): boolean => entry.source === 'stdout' || entry.source === 'stderr';
+
 /** An `onLog` callback that records what it receives. */
 export function collectLogs(): { onLog: (entry: LogEntry) => void; entries: LogEntry[] } {
   const entries: LogEntry[] = [];

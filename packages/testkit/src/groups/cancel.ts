@@ -1,7 +1,7 @@
 import type { LogEntry } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
-import { isAbortError, settle } from '../helpers';
+import { isAbortError, isOutput, settle } from '../helpers';
 
 /** Resolves when the long work prints its first line, or after `ms`, whichever comes first. */
 function startedOrAfter(ms: number): { onLog: (entry: LogEntry) => void; started: Promise<void> } {
@@ -11,7 +11,7 @@ function startedOrAfter(ms: number): { onLog: (entry: LogEntry) => void; started
     setTimeout(resolve, ms).unref?.();
   });
   const onLog = (entry: LogEntry) => {
-    if (entry.source === 'stdout' || entry.source === 'stderr') markStarted();
+    if (isOutput(entry)) markStarted();
   };
   return { onLog, started };
 }
@@ -51,7 +51,7 @@ export function cancelGroup(ctx: SuiteContext): void {
           ctx.registry.execute(long(), ctx.workContext(), {
             signal: AbortSignal.abort(),
             onLog: (entry) => {
-              if (entry.source === 'stdout' || entry.source === 'stderr') output.push(entry);
+              if (isOutput(entry)) output.push(entry);
             },
           }),
         );

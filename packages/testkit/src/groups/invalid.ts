@@ -1,7 +1,7 @@
 import type { LogEntry, ValidationIssue } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
-import { settle } from '../helpers';
+import { isOutput, settle } from '../helpers';
 
 const atPath = (issue: ValidationIssue, path: string): boolean =>
   issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
@@ -38,7 +38,7 @@ export function invalidGroup(ctx: SuiteContext): void {
 
           const output: LogEntry[] = [];
           const onLog = (entry: LogEntry) => {
-            if (entry.source === 'stdout' || entry.source === 'stderr') output.push(entry);
+            if (isOutput(entry)) output.push(entry);
           };
           const executed = await settle(ctx.registry.execute(work, ctx.workContext(), { onLog }));
           expect(executed.ok, 'execute ran an invalid work').toBe(false);

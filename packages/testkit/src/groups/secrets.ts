@@ -1,7 +1,7 @@
-import type { LogEntry, Work } from '@ubom/core';
+import type { Work } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
-import { expectNoSecret, settle } from '../helpers';
+import { collectLogs, expectNoSecret, settle } from '../helpers';
 
 /** Message and stack of an error and of its causes. */
 function errorText(error: unknown, depth = 0): string {
@@ -10,10 +10,8 @@ function errorText(error: unknown, depth = 0): string {
 }
 
 async function runAndCheck(ctx: SuiteContext, work: Work, secret: string): Promise<void> {
-  const entries: LogEntry[] = [];
-  const outcome = await settle(
-    ctx.registry.execute(work, ctx.workContext(), { onLog: (e) => entries.push(e) }),
-  );
+  const { onLog, entries } = collectLogs();
+  const outcome = await settle(ctx.registry.execute(work, ctx.workContext(), { onLog }));
   expectNoSecret(JSON.stringify(entries), secret, 'live logs');
   if (outcome.ok) expectNoSecret(JSON.stringify(outcome.value), secret, 'the result');
   else expectNoSecret(errorText(outcome.error), secret, 'the thrown error');
