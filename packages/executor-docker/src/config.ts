@@ -1,4 +1,4 @@
-import { DURATION_PATTERN, parseSize, SIZE_PATTERN } from '@ubom/core';
+import { compileSecretExtractor, DURATION_PATTERN, parseSize, SIZE_PATTERN } from '@ubom/core';
 import { z } from 'zod';
 import { splitArgs } from './argv';
 
@@ -243,10 +243,9 @@ export const DOCKER_OUTPUTS_SCHEMA = {
   required: ['exit_code', 'container_id', 'image', 'image_id', 'oom_killed', 'stdout', 'stderr'],
 } as const;
 
-/** Every secret value of a config (registry auth and secret variables), for masking. */
+const extractSecrets = compileSecretExtractor(dockerConfigJsonSchema);
+
+/** Every secret value of a config (the schema's `writeOnly` fields: registry auth, secret variables). */
 export function secretValues(config: DockerConfig): string[] {
-  const values = Object.values(config.secret_environment ?? {});
-  if (config.auth?.password) values.push(config.auth.password);
-  if (config.auth?.token) values.push(config.auth.token);
-  return values;
+  return extractSecrets?.(config) ?? [];
 }

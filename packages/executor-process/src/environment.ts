@@ -1,4 +1,5 @@
-import type { ProcessConfig } from './config';
+import { compileSecretExtractor } from '@ubom/core';
+import { type ProcessConfig, processConfigJsonSchema } from './config';
 
 const POSIX_DEFAULTS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_*', 'TZ', 'TMPDIR'];
 const WINDOWS_DEFAULTS = [
@@ -38,6 +39,7 @@ export function childEnvironment(
   return env;
 }
 
-/** Values of `secret_environment`: the executor masks them in what it reports, the registry masks them too. */
-export const secretValues = (config: Pick<ProcessConfig, 'secret_environment'>): string[] =>
-  Object.values(config.secret_environment ?? {}).filter((v) => v.length > 0);
+const extractSecrets = compileSecretExtractor(processConfigJsonSchema);
+
+/** The config's secret values (the schema's `writeOnly` fields): masked by the executor, and by the registry. */
+export const secretValues = (config: ProcessConfig): string[] => extractSecrets?.(config) ?? [];
