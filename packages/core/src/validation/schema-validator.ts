@@ -115,9 +115,10 @@ export class SchemaValidator {
   secretValues(work: Pick<Work, 'type' | 'executor_config' | 'inputs'>): SecretValues {
     const compiled = this.#types.get(work.type);
     if (!compiled || (!compiled.secrets && !compiled.inputSecrets)) return NO_SECRETS;
+    const none = NO_SECRETS.config;
     return {
-      config: compiled.secrets?.(work.executor_config) ?? [],
-      inputs: work.inputs === undefined ? [] : (compiled.inputSecrets?.(work.inputs) ?? []),
+      config: compiled.secrets?.(work.executor_config) ?? none,
+      inputs: work.inputs === undefined ? none : (compiled.inputSecrets?.(work.inputs) ?? none),
     };
   }
 
