@@ -45,7 +45,8 @@ export class Masker {
     if (masker)
       kept.delete(key); // refresh its place
     else {
-      masker = new Masker(secrets);
+      // `new this`: naming the class inside itself makes the bundler rename it (`_Masker`)
+      masker = new this(secrets);
       if (kept.size >= KEPT) kept.delete(kept.keys().next().value as string);
     }
     kept.set(key, masker);
