@@ -1,4 +1,15 @@
 export * from './errors';
+export { defineExecutor } from './kernel/define';
+export { KernelPlugin } from './kernel/plugin';
+export type { ConfigInputOf, ConfigOf, ConfigSchema, StandardConfigSchema } from './kernel/schema';
+export type {
+  DryRunArgs,
+  ExecutorSpec,
+  LineSink,
+  RunContext,
+  RunOutcome,
+  ValidateArgs,
+} from './kernel/spec';
 export {
   BackwardCompatibilityAdapter,
   WorkExecutionCore,
@@ -24,13 +35,23 @@ export {
 } from './plugin/loader';
 export { silentLogger } from './plugin/logger';
 export { isPluginPackageName, manifestProblem, type PluginManifest } from './plugin/manifest';
-export { EnhancedWorkRegistry, type EnhancedWorkRegistryOptions } from './registry/registry';
+export {
+  EnhancedWorkRegistry,
+  type EnhancedWorkRegistryOptions,
+  type ValidateOptions,
+} from './registry/registry';
 export { MetricsClock, type ResultParts, workResult } from './result';
 export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';
 export { compileSecretExtractor, type SecretExtractor } from './secrets/secret-plan';
 export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted, timeoutOf } from './util/abort';
-export { DURATION_PATTERN, formatDuration, parseDuration } from './util/duration';
+export {
+  DURATION_PATTERN,
+  durationProblem,
+  formatDuration,
+  MAX_DURATION_MS,
+  parseDuration,
+} from './util/duration';
 export { WorksInFlight } from './util/in-flight';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';

@@ -27,6 +27,17 @@ export interface EnhancedWorkRegistryOptions {
   resolveExecutor?: (type: WorkType) => Promise<EnhancedWorkExecutor | undefined>;
 }
 
+export interface ValidateOptions {
+  /** Also check the work against its backend through the executor's `dryRun`, when it has one. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+/** An executor that can check a work against its backend without running it. */
+interface DryRunnable {
+  dryRun(work: Work, options: { signal?: AbortSignal }): Promise<unknown>;
+}
+
 interface Entry {
   executor: EnhancedWorkExecutor;
   pluginName: string;
@@ -49,7 +60,6 @@ export class EnhancedWorkRegistry {
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
   readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
   readonly #resolving = new Map<WorkType, Promise<void>>();
-  /** Maskers by secret set: compiling one costs more than running a no-op work. */
 
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
@@ -97,11 +107,25 @@ export class EnhancedWorkRegistry {
     return this.#validator.secretValues(work);
   }
 
-  /** Schema first (every problem at once), then the executor's own `validate`. Nothing runs. */
-  async validateWork(work: Work): Promise<void> {
+  /**
+   * Schema first (every problem at once), then the executor's own `validate`. Nothing runs. With
+   * `dryRun: true`, also the executor's `dryRun(work)` when it has one: checks against the backend
+   * (the program is on PATH, the image is on the engine, the method exists) that `execute` leaves to
+   * the run itself.
+   */
+  async validateWork(work: Work, options: ValidateOptions = {}): Promise<void> {
     await this.#resolveMissing(work);
     const entry = this.#prepare(work);
-    await this.#executorValidate(entry, work, this.#masker(work));
+    const masker = this.#masker(work);
+    await this.#executorValidate(entry, work, masker);
+    const dryRun = (entry.executor as Partial<DryRunnable>).dryRun;
+    if (!options.dryRun || typeof dryRun !== 'function') return;
+    try {
+      await dryRun.call(entry.executor, work, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      const wrapped = toPluginError(entry.pluginName, 'dryRun', error);
+      throw masker ? masker.error(wrapped) : wrapped;
+    }
   }
 
   /**

@@ -38,6 +38,23 @@ const toNanosecond = (ms: number): number => (ms < 9e9 ? Math.round(ms * 1e6) / 
 /** Works repeat the same few timeouts; parsing one is the most expensive step left on the hot path. */
 const parsed = new Map<string, number>();
 
+/**
+ * The longest duration any timeout may have: 596h (just under 2^31 ms, the longest timer Node keeps;
+ * a longer one fires at once). One rule for `work.timeout` and every executor's own timeout.
+ */
+export const MAX_DURATION_MS = 596 * 3_600_000;
+
+/** Why `value` is not a usable timeout, or `undefined` when it is one. */
+export function durationProblem(value: unknown): string | undefined {
+  const ms = parseDuration(value);
+  if (ms === undefined)
+    return typeof value === 'number'
+      ? 'must be a number of milliseconds ≥ 0'
+      : 'must be a duration like 500ms, 30s or 1m30s, or a number of milliseconds';
+  if (ms > MAX_DURATION_MS) return `must be at most ${formatDuration(MAX_DURATION_MS)}`;
+  return undefined;
+}
+
 /** Formats milliseconds the way a user wrote them: `30s`, `1m30s`, `250ms`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
