@@ -53,6 +53,7 @@ export {
   parseDuration,
 } from './util/duration';
 export { WorksInFlight } from './util/in-flight';
+export { LruCache } from './util/lru';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';

@@ -1,3 +1,4 @@
+import { LruCache } from '../util/lru';
 export const MASK = '***';
 
 /** Secrets shorter than this are masked only where a whole string equals them, never inside text. */
@@ -30,8 +31,7 @@ interface DeepState {
 }
 
 /** Maskers kept by `Masker.of` (least recently used dropped first). */
-const KEPT = 256;
-const kept = new Map<string, Masker>();
+const kept = new LruCache<string, Masker>(256);
 
 /** Replaces secret values (and their encoded forms) in strings, objects and errors. */
 export class Masker {
@@ -40,17 +40,8 @@ export class Masker {
    * a regular expression (tens of µs), and works that repeat their config repeat their secrets.
    */
   static of(secrets: readonly string[]): Masker {
-    const key = secrets.join('\u0000');
-    let masker = kept.get(key);
-    if (masker)
-      kept.delete(key); // refresh its place
-    else {
-      // `new this`: naming the class inside itself makes the bundler rename it (`_Masker`)
-      masker = new this(secrets);
-      if (kept.size >= KEPT) kept.delete(kept.keys().next().value as string);
-    }
-    kept.set(key, masker);
-    return masker;
+    // `new this`: naming the class inside itself makes the bundler rename it (`_Masker`)
+    return kept.getOrCreate(secrets.join('\u0000'), () => new this(secrets));
   }
 
   readonly #pattern: RegExp | undefined;
