@@ -32,7 +32,7 @@ export function invalidGroup(ctx: SuiteContext): void {
         `refuses ${title ?? path} with a ValidationError at that path, and runs nothing`,
         async () => {
           const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
-          const validated = await settle(ctx.registry.validateWork(work));
+          const validated = await settle(ctx.registry.validateWork(work, { dryRun: true }));
           expect(validated.ok, 'validateWork accepted an invalid work').toBe(false);
           if (!validated.ok) expectValidationError(validated.error, path, message);
 
