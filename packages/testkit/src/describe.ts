@@ -7,6 +7,7 @@ import { logsGroup } from './groups/logs';
 import { runGroup } from './groups/run';
 import { schemaGroup } from './groups/schema';
 import { secretsGroup } from './groups/secrets';
+import { shutdownGroup } from './groups/shutdown';
 import { timeoutGroup } from './groups/timeout';
 import { typesGroup } from './groups/types';
 import type { ExecutorConformanceOptions } from './types';
@@ -14,8 +15,8 @@ import type { ExecutorConformanceOptions } from './types';
 /**
  * Registers the UBOM executor conformance suite (vitest `describe`/`it` blocks) for one executor.
  * Groups the executor cannot pass by design are switched off by its declared capabilities
- * (`cancel` → cancel and own-timeout groups, `streamLogs` → live log group) or by `options.skip`;
- * switched-off groups are not registered at all (nothing shows as skipped).
+ * (`cancel` → cancel, own-timeout and shutdown groups, `streamLogs` → live log group) or by
+ * `options.skip`; switched-off groups show as skipped, with the reason in their title.
  */
 export function describeExecutorConformance<E extends EnhancedWorkExecutor>(
   options: ExecutorConformanceOptions<E>,
@@ -28,14 +29,17 @@ export function describeExecutorConformance<E extends EnhancedWorkExecutor>(
     const ctx = createSuiteContext(options, executor);
     const { capabilities } = ctx.metadata;
     const skip = options.skip ?? {};
+    const hasShutdown = typeof (executor as { shutdown?: unknown }).shutdown === 'function';
 
-    if (!skip.schema) schemaGroup(ctx);
-    if (!skip.types) typesGroup(ctx);
-    if (!skip.run) runGroup(ctx);
-    if (!skip.invalid && options.invalidConfigs.length > 0) invalidGroup(ctx);
-    if (!skip.logs && capabilities.streamLogs) logsGroup(ctx);
-    if (!skip.cancel && capabilities.cancel) cancelGroup(ctx);
-    if (!skip.timeout && capabilities.cancel) timeoutGroup(ctx);
-    if (!skip.secrets && options.works.withSecret) secretsGroup(ctx);
+    schemaGroup(ctx, skip.schema === true);
+    typesGroup(ctx, skip.types === true);
+    runGroup(ctx, skip.run === true);
+    invalidGroup(ctx, skip.invalid === true);
+    logsGroup(ctx, skip.logs === true || !capabilities.streamLogs);
+    cancelGroup(ctx, skip.cancel === true || !capabilities.cancel);
+    timeoutGroup(ctx, skip.timeout === true || !capabilities.cancel);
+    secretsGroup(ctx, skip.secrets === true || !options.works.withSecret);
+    // last: it shuts the executor down (a plugin is usable again after shutdown, or the suite ends)
+    shutdownGroup(ctx, skip.shutdown === true || !capabilities.cancel || !hasShutdown);
   });
 }

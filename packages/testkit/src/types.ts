@@ -16,7 +16,12 @@ export interface ConformanceWorks {
    * A valid work with `secret` in a `writeOnly` config field, which tries to print and return it.
    * The suite checks the secret appears nowhere (result, live logs, thrown errors).
    */
-  withSecret?: { work: Work; secret: string };
+  withSecret?: {
+    work: Work;
+    secret: string;
+    /** Values derived from the secret that the work prints or sends (an encoded header): masked too. */
+    derived?: string[];
+  };
 }
 
 /** An `executor_config` that must be refused, and the JSON path one of the issues must carry. */
@@ -40,6 +45,7 @@ export interface ConformanceSkip {
   cancel?: boolean;
   timeout?: boolean;
   secrets?: boolean;
+  shutdown?: boolean;
 }
 
 export interface ExecutorConformanceOptions<E extends EnhancedWorkExecutor = EnhancedWorkExecutor> {

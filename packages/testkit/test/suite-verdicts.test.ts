@@ -47,22 +47,50 @@ describe('describeExecutorConformance verdicts', () => {
     verdicts = await runFixtures();
   }, 120_000);
 
-  it('passes a well-behaved executor on every group, registering no skipped test', () => {
+  it('passes a well-behaved executor on every group, skipping none', () => {
     const tests = verdicts.get('well-behaved');
-    expect(tests?.size).toBe(19);
+    expect(tests?.size).toBe(21);
     expect(failed(tests)).toEqual([]);
   });
 
-  it('fails an executor that ignores the signal, on cancel and on work.timeout', () => {
+  it('passes a plugin written only with defineExecutor on every group, derived secrets included', () => {
+    const tests = verdicts.get('kernel-only');
+    expect(tests?.size).toBe(22);
+    expect(failed(tests)).toEqual([]);
+  });
+
+  it('shows switched-off groups as skipped, not absent', () => {
+    const tests = verdicts.get('switched-off');
+    const skipped = [...(tests ?? [])].filter(([, s]) => s === 'skipped').map(([t]) => t);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        'refuses invalid configs (no invalidConfigs given)',
+        'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
+        'the executor masks the planted secret itself when called directly, without the registry',
+      ]),
+    );
+    expect(skipped).toHaveLength(7);
+    expect(failed(tests).filter((t) => !skipped.includes(t))).toEqual([]);
+  });
+
+  it('fails an executor that ignores the signal, on cancel, on work.timeout and on shutdown', () => {
     expect(failed(verdicts.get('ignores-signal'))).toEqual([
       'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
       'resolves success:false "timed out" when the work outlives its timeout, and leaves nothing behind',
+      'shutdown() aborts the works still running and resolves only once they have settled, leaving nothing behind',
     ]);
   });
 
   it('fails an executor that returns a secret its schema does not mark writeOnly', () => {
     expect(failed(verdicts.get('leaks-secret'))).toEqual([
       'a planted secret appears nowhere in the result, the live logs or a thrown error',
+      'the executor masks the planted secret itself when called directly, without the registry',
+    ]);
+  });
+
+  it('fails an executor that streams entries without seq', () => {
+    expect(failed(verdicts.get('streams-without-seq'))).toEqual([
+      'onLog receives well-formed entries in order, each before execute resolves',
     ]);
   });
 

@@ -2,23 +2,11 @@ import type { LogEntry } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 import { isAbortError, isOutput, settle } from '../helpers';
+import { startedOrAfter } from './started';
 
-/** Resolves when the long work prints its first line, or after `ms`, whichever comes first. */
-function startedOrAfter(ms: number): { onLog: (entry: LogEntry) => void; started: Promise<void> } {
-  let markStarted: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    markStarted = resolve;
-    setTimeout(resolve, ms).unref?.();
-  });
-  const onLog = (entry: LogEntry) => {
-    if (isOutput(entry)) markStarted();
-  };
-  return { onLog, started };
-}
-
-export function cancelGroup(ctx: SuiteContext): void {
+export function cancelGroup(ctx: SuiteContext, skipped: boolean): void {
   const long = () => ctx.options.works.long;
-  describe('cancellation (capabilities.cancel)', () => {
+  describe.skipIf(skipped)('cancellation (capabilities.cancel)', () => {
     it(
       'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
       async () => {

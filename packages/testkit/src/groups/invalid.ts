@@ -25,9 +25,11 @@ function expectValidationError(error: unknown, path: string, message: RegExp | u
     ).toBe(true);
 }
 
-export function invalidGroup(ctx: SuiteContext): void {
-  describe('invalid configs', () => {
-    for (const { config, path, message, title } of ctx.options.invalidConfigs) {
+export function invalidGroup(ctx: SuiteContext, skipped: boolean): void {
+  const cases = ctx.options.invalidConfigs;
+  describe.skipIf(skipped || cases.length === 0)('invalid configs', () => {
+    if (cases.length === 0) it.skip('refuses invalid configs (no invalidConfigs given)', () => {});
+    for (const { config, path, message, title } of cases) {
       it(
         `refuses ${title ?? path} with a ValidationError at that path, and runs nothing`,
         async () => {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 import { collectLogs, expectWellFormedLogs, expectWellFormedResult } from '../helpers';
 
-export function logsGroup(ctx: SuiteContext): void {
+export function logsGroup(ctx: SuiteContext, skipped: boolean): void {
   const valid = () => ctx.options.works.valid;
   const { expectedLines } = ctx.options.works;
-  describe('live logs (capabilities.streamLogs)', () => {
+  describe.skipIf(skipped)('live logs (capabilities.streamLogs)', () => {
     it(
       'onLog receives well-formed entries in order, each before execute resolves',
       async () => {
@@ -21,6 +21,8 @@ export function logsGroup(ctx: SuiteContext): void {
         settled = true;
         expectWellFormedResult(result);
         expectWellFormedLogs(entries);
+        const unnumbered = entries.findIndex((e) => !Number.isInteger(e.seq));
+        expect(unnumbered, `streamed entry ${unnumbered} has no seq (consumers detect gaps by it)`).toBe(-1);
         expect(lateEntries, 'entries delivered after execute resolved').toBe(0);
         if (expectedLines) {
           expect(entries.filter((e) => e.source === 'stdout').map((e) => e.message)).toEqual(expectedLines);

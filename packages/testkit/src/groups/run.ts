@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 import { expectWellFormedResult } from '../helpers';
 
-export function runGroup(ctx: SuiteContext): void {
+export function runGroup(ctx: SuiteContext, skipped: boolean): void {
   /** Read when a test runs, so a work filled in by a `beforeAll` is seen. */
   const valid = () => ctx.options.works.valid;
-  describe('running a valid work', () => {
+  describe.skipIf(skipped)('running a valid work', () => {
     it('registry.validateWork accepts the valid work', async () => {
       await expect(ctx.registry.validateWork(valid())).resolves.toBeUndefined();
     });

@@ -2,8 +2,8 @@ import { SchemaValidator } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 
-export function schemaGroup(ctx: SuiteContext): void {
-  describe('schema and metadata', () => {
+export function schemaGroup(ctx: SuiteContext, skipped: boolean): void {
+  describe.skipIf(skipped)('schema and metadata', () => {
     it('getSchema() names a supported type, a version and a JSON-serialisable config schema', () => {
       const schema = ctx.executor.getSchema();
       expect(ctx.executor.getSupportedTypes()).toContain(schema.type);

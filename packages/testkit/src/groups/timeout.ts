@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 import { expectWellFormedResult } from '../helpers';
 
-export function timeoutGroup(ctx: SuiteContext): void {
-  describe('work.timeout', () => {
+export function timeoutGroup(ctx: SuiteContext, skipped: boolean): void {
+  describe.skipIf(skipped)('work.timeout', () => {
     it(
       'resolves success:false "timed out" when the work outlives its timeout, and leaves nothing behind',
       async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 
-export function typesGroup(ctx: SuiteContext): void {
-  describe('supported types', () => {
+export function typesGroup(ctx: SuiteContext, skipped: boolean): void {
+  describe.skipIf(skipped)('supported types', () => {
     it('getSupportedTypes() and canExecute() agree', () => {
       const types = ctx.executor.getSupportedTypes();
       expect(types.length).toBeGreaterThan(0);
