@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pascalCase } from './names';
 import type { Plan } from './options';
-import { CORE_RANGE, PLUGIN_DEV_DEPENDENCIES } from './versions';
+import { CORE_RANGE, PLUGIN_DEPENDENCIES, PLUGIN_DEV_DEPENDENCIES } from './versions';
 
 /** `template-typescript/` beside `dist/` (published) or `src/` (tests). */
 export const TEMPLATE_DIR = fileURLToPath(new URL('../template-typescript', import.meta.url));
@@ -51,6 +51,7 @@ export function packageJson(template: string, plan: Plan): string {
   out.name = plan.packageName;
   out.description = plan.description;
   out.ubom = { ...pkg.ubom, workTypes: [plan.workType] };
+  out.dependencies = { ...PLUGIN_DEPENDENCIES };
   out.peerDependencies = { '@ubom/core': CORE_RANGE };
   out.devDependencies = { ...PLUGIN_DEV_DEPENDENCIES };
   if (plan.scope) out.publishConfig = { access: 'public' };

@@ -10,10 +10,12 @@ export const PLUGIN_DEV_DEPENDENCIES: Readonly<Record<string, string>> = {
   '@types/node': rootTools['@types/node'],
   '@ubom/core': `^${coreVersion}`,
   '@ubom/testkit': `^${testkitVersion}`,
-  'json-schema-to-ts': ownTools['json-schema-to-ts'],
   tsup: rootTools.tsup,
   typescript: rootTools.typescript,
   vitest: rootTools.vitest,
 };
 
 export const CORE_RANGE = `^${coreVersion}`;
+
+/** `dependencies` of a generated plugin: its config schema library. */
+export const PLUGIN_DEPENDENCIES: Readonly<Record<string, string>> = { zod: ownTools.zod };

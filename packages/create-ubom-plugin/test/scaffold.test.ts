@@ -60,7 +60,7 @@ describe('scaffolding a plugin without prompts', () => {
       expect(Object.keys(exportsRoot?.[condition] ?? {})).toEqual(['types', 'default']);
     }
     expect(exportsRoot?.import?.default).toBe('./dist/index.js');
-    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.dependencies).toEqual({ zod: '^4.6.7' });
     expect(pkg.peerDependencies).toEqual({ '@ubom/core': `^${coreManifest.version}` });
     expect(pkg.devDependencies).toMatchObject({
       '@ubom/core': `^${coreManifest.version}`,
@@ -104,10 +104,9 @@ describe('scaffolding a plugin without prompts', () => {
     expect(Object.keys(pkg).indexOf('author')).toBe(Object.keys(pkg).indexOf('description') + 1);
     const executor = readFileSync(join(dir, 'src', 'executor.ts'), 'utf8');
     expect(executor).toContain("export const WORK_TYPE = 'text.shout';");
-    expect(executor).toContain('export class TextShoutExecutor extends BasePlugin');
-    expect(readFileSync(join(dir, 'test', 'conformance.test.ts'), 'utf8')).toContain(
-      'plugin = new TextShoutExecutor();',
-    );
+    expect(executor).toContain('export const createPlugin = defineExecutor({');
+    expect(executor).toContain('export type TextShoutExecutor = ReturnType<typeof createPlugin>;');
+    expect(pkg).toMatchObject({ dependencies: { zod: expect.stringMatching(/^\^4\./) } });
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toMatch(/^# ubom-plugin-text-tools\n\nShouts "things" at people\n/);
     expect(readme).toContain('"type": "text.shout"');

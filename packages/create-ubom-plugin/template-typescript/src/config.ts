@@ -1,76 +1,46 @@
 import { DURATION_PATTERN, parseDuration } from '@ubom/core';
-import type { FromSchema } from 'json-schema-to-ts';
+import { z } from 'zod';
 
 /**
- * `executor_config` of a `UBOM_WORK_TYPE` work, as plain JSON Schema (draft 2020-12). The core validates
- * every work against it before `execute` runs (all problems at once, each with its JSON path, unknown
- * keys refused with a "did you mean"), so `execute` can trust the shape. Fields marked `writeOnly: true`
- * are secrets: the core masks their values in logs, outputs and errors.
+ * `executor_config` of a `UBOM_WORK_TYPE` work, defined once: the TypeScript types and the JSON
+ * Schema UBOM publishes (`ubom schema UBOM_WORK_TYPE`, editors) both come from it. UBOM checks every
+ * work against it before `run` (all problems at once, with paths, unknown keys with "did you mean").
+ * Fields marked `writeOnly: true` are secrets: UBOM masks their values in logs, outputs and errors.
+ * `timeout` is added by UBOM itself: every executor accepts it.
  */
-export const configSchema = {
-  type: 'object',
-  properties: {
-    message: {
-      type: 'string',
-      minLength: 1,
-      description: 'The text to print.',
-      examples: ['hello world'],
-    },
-    transform: {
-      enum: ['none', 'upper', 'lower', 'reverse'],
-      default: 'none',
-      description: 'What to do to the message before printing it.',
-    },
-    repeat: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 1000,
-      default: 2,
-      description: 'How many times to print it, one line each.',
-    },
-    delay: {
-      anyOf: [
-        { type: 'string', pattern: DURATION_PATTERN, examples: ['100ms', '1s'] },
-        { type: 'integer', minimum: 0, description: 'milliseconds' },
-      ],
-      default: '100ms',
-      description: 'Pause between two lines.',
-    },
-    token: {
-      type: 'string',
-      minLength: 1,
+export const configSchema = z
+  .object({
+    message: z
+      .string()
+      .min(1)
+      .meta({ description: 'The text to print.', examples: ['hello world'] }),
+    transform: z
+      .enum(['none', 'upper', 'lower', 'reverse'])
+      .default('none')
+      .meta({ description: 'What to do to the message before printing it.' }),
+    repeat: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(2)
+      .meta({ description: 'How many times to print it, one line each.' }),
+    delay: z
+      .union([z.string().regex(new RegExp(DURATION_PATTERN)), z.number().int().nonnegative()])
+      .default('100ms')
+      .transform((delay) => parseDuration(delay) ?? 0)
+      .meta({ description: 'Pause between two lines: a duration (`100ms`, `1s`) or milliseconds.' }),
+    token: z.string().min(1).optional().meta({
       writeOnly: true,
       description: 'Secret key: when set, `outputs.signature` is the HMAC-SHA256 of the printed message.',
-    },
-  },
-  required: ['message'],
-  additionalProperties: false,
-} as const;
+    }),
+  })
+  .strict();
 
-/** `executor_config` as a user writes it: the type comes from the schema above, no second definition. */
-export type UbomTemplateConfigInput = FromSchema<
-  typeof configSchema,
-  { keepDefaultedPropertiesOptional: true }
->;
+/** `executor_config` as a user writes it. */
+export type UbomTemplateConfigInput = z.input<typeof configSchema>;
+/** `executor_config` as `run` gets it: defaults applied, `delay` in milliseconds. */
+export type UbomTemplateConfig = z.output<typeof configSchema>;
 
-/** `executor_config` with its defaults applied. */
-export type UbomTemplateConfig = FromSchema<typeof configSchema>;
-
-/** The longest a work may run (`repeat` × `delay`): a rule the schema cannot express. */
+/** The longest a work may run (`repeat` × `delay`): a rule checked by the executor's `validate`. */
 export const MAX_RUN_MS = 10 * 60_000;
-
-/** Applies the defaults to a config the core has already validated against `configSchema`. */
-export function readConfig(
-  executorConfig: Record<string, unknown>,
-): UbomTemplateConfig & { delayMs: number } {
-  const input = executorConfig as UbomTemplateConfigInput;
-  const { properties } = configSchema;
-  const delay = input.delay ?? properties.delay.default;
-  return {
-    ...input,
-    transform: input.transform ?? properties.transform.default,
-    repeat: input.repeat ?? properties.repeat.default,
-    delay,
-    delayMs: parseDuration(delay) ?? 0,
-  };
-}

@@ -1,16 +1,9 @@
-import type { ExternalWorkPlugin } from '@ubom/core';
-import { UbomTemplateExecutor } from './executor';
-
+// The entry point UBOM's plugin loader imports (named in package.json `ubom.entry`): it calls `createPlugin()`.
 export {
   configSchema,
   MAX_RUN_MS,
   type UbomTemplateConfig,
   type UbomTemplateConfigInput,
 } from './config';
-export { UbomTemplateExecutor, WORK_TYPE } from './executor';
+export { createPlugin, type UbomTemplateExecutor, WORK_TYPE } from './executor';
 export { transformMessage } from './transform';
-
-/** The entry point UBOM's plugin loader calls (named in package.json `ubom.entry`). */
-export function createPlugin(): ExternalWorkPlugin {
-  return new UbomTemplateExecutor();
-}

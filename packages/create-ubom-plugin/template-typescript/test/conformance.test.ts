@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Work } from '@ubom/core';
 import { describeExecutorConformance } from '@ubom/testkit';
-import { UbomTemplateExecutor, WORK_TYPE } from '../src';
+import { createPlugin, type UbomTemplateExecutor, WORK_TYPE } from '../src';
 
 // The shared UBOM conformance suite: schema, types, running, invalid configs, live logs,
-// cancellation, work.timeout and secrets. Keep it passing as the plugin grows.
+// cancellation, work.timeout, secrets and shutdown. Keep it passing as the plugin grows.
 const work = (id: string, executor_config: Record<string, unknown>): Work => ({
   id,
   type: WORK_TYPE,
@@ -16,7 +16,7 @@ let plugin: UbomTemplateExecutor | undefined;
 describeExecutorConformance({
   name: WORK_TYPE,
   createExecutor: async () => {
-    plugin = new UbomTemplateExecutor();
+    plugin = createPlugin();
     await plugin.initialize({});
     return plugin;
   },
