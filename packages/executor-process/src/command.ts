@@ -1,7 +1,10 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { UnavailableError, ValidationError, type ValidationIssue } from '@ubom/core';
 import type { ProcessConfig } from './config';
+
+const SCOPE = 'process';
 
 const isWindows = process.platform === 'win32';
 /** libuv's search path when the child has no PATH. */
@@ -64,4 +67,54 @@ export async function findExecutable(
     for (const ext of exts) if (await isExecutableFile(candidate + ext)) return candidate + ext;
   }
   return undefined;
+}
+
+/**
+ * Why the command cannot start: the working directory is missing or not a directory, or the program
+ * does not resolve on the child's `PATH` (or is not an executable file). `undefined` when it can.
+ * The dry run asks before a work; a failed spawn asks after the fact, so both say the same thing.
+ */
+export async function runnableProblem(
+  config: Pick<ProcessConfig, 'command' | 'shell' | 'cwd'>,
+  env: Record<string, string>,
+): Promise<ValidationIssue | undefined> {
+  const cwd = resolve(config.cwd ?? '.');
+  if (config.cwd !== undefined) {
+    const info = await stat(cwd).catch(() => undefined);
+    if (!info) return { path: 'executor_config.cwd', message: `directory "${config.cwd}" does not exist` };
+    if (!info.isDirectory())
+      return { path: 'executor_config.cwd', message: `"${config.cwd}" is not a directory` };
+  }
+  const line = commandLine(config);
+  if (await findExecutable(line.file, env.PATH, cwd)) return undefined;
+  const message = line.file.includes('/')
+    ? `"${line.file}" is not an executable file`
+    : `command "${line.file}" was not found on PATH`;
+  return { path: `executor_config.${line.fileKey}`, message };
+}
+
+/**
+ * The error of a command that could not start (nothing ran, so the work rejects). Spawn is not
+ * preceded by a PATH search or a `cwd` stat (they cost ~0.5 ms a work): its ENOENT or EACCES is
+ * explained here, after the fact, with the dry run's own `ValidationError`.
+ */
+export async function spawnFailure(
+  error: unknown,
+  config: Pick<ProcessConfig, 'command' | 'shell' | 'cwd'>,
+  env: Record<string, string>,
+): Promise<Error> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const missing = code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR';
+  if (missing) {
+    const problem = await runnableProblem(config, env);
+    if (problem) return new ValidationError([problem], { scope: SCOPE, cause: error });
+  }
+  const { file } = commandLine(config);
+  // found and executable, yet ENOENT: a script whose `#!` interpreter is missing (retrying won't help);
+  // otherwise the machine is short of something (EAGAIN, EMFILE) and a retry may succeed
+  const hint = code === 'ENOENT' ? ' (is the interpreter on its #! line installed?)' : '';
+  return new UnavailableError(
+    `could not start "${file}": ${(error as Error | undefined)?.message ?? String(error)}${hint}`,
+    { scope: SCOPE, cause: error, retryable: !missing },
+  );
 }

@@ -58,9 +58,6 @@ export const processConfigSchema = z
           "Variables taken from the executor's own environment: `true` for all, `false` for none, or a list of names (`LC_*` prefixes allowed). Default: PATH, HOME, USER, LOGNAME, SHELL, LANG, LC_*, TZ, TMPDIR.",
         examples: [true, ['PATH', 'HOME', 'LC_*']],
       }),
-    timeout: duration
-      .optional()
-      .meta({ description: 'Stop the command after this long: success:false, "timed out after …".' }),
     kill_grace_period: duration
       .default('5s')
       .meta({ description: 'On timeout or cancel, time between SIGTERM and SIGKILL of the process group.' }),
@@ -73,15 +70,18 @@ export const processConfigSchema = z
       .optional()
       .meta({ description: "Written to the command's standard input, which is then closed." }),
   })
-  .strict();
+  .strict()
+  // the one rule the shape cannot say; also checked when other keys have problems (every issue at once)
+  .refine((config) => typeof config.command !== 'string' || config.shell !== false, {
+    path: ['command'],
+    message: 'a single string needs `shell: true` (or write the command as an array, e.g. ["ls", "-l"])',
+    when: ({ issues }) => issues.every((i) => i.path?.[0] !== 'command' && i.path?.[0] !== 'shell'),
+  });
 
-/** `executor_config` as written by a user (defaults not yet applied). */
-export type ProcessConfigInput = z.input<typeof processConfigSchema>;
-/** `executor_config` once parsed (defaults applied). */
+/**
+ * `executor_config` as written by a user (defaults not yet applied). `timeout` is the kernel's: every
+ * executor built with `defineExecutor` takes it, and the kernel enforces it.
+ */
+export type ProcessConfigInput = z.input<typeof processConfigSchema> & { timeout?: string | number };
+/** `executor_config` once parsed (defaults applied, `timeout` taken out by the kernel). */
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
-
-/** The JSON Schema of `executor_config` (draft 2020-12), what `getSchema().config` returns. */
-export const processConfigJsonSchema = z.toJSONSchema(processConfigSchema, {
-  target: 'draft-2020-12',
-  io: 'input',
-}) as Record<string, unknown>;

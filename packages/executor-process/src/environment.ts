@@ -1,5 +1,4 @@
-import { compileSecretExtractor } from '@ubom/core';
-import { type ProcessConfig, processConfigJsonSchema } from './config';
+import type { ProcessConfig } from './config';
 
 const POSIX_DEFAULTS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_*', 'TZ', 'TMPDIR'];
 const WINDOWS_DEFAULTS = [
@@ -17,8 +16,23 @@ const WINDOWS_DEFAULTS = [
 export const DEFAULT_INHERITED_ENV: readonly string[] =
   process.platform === 'win32' ? [...POSIX_DEFAULTS, ...WINDOWS_DEFAULTS] : POSIX_DEFAULTS;
 
-const matches = (name: string, patterns: readonly string[]): boolean =>
-  patterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+/**
+ * Copies the listed variables of `parent`: exact names are read one by one, and the parent's names
+ * are listed only when a `PREFIX_*` asks for it (each read of `process.env` is a call into the
+ * runtime, so reading all of it for every work cost more than the few it keeps).
+ */
+function inherit(env: Record<string, string>, parent: NodeJS.ProcessEnv, patterns: readonly string[]) {
+  const prefixes: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern.endsWith('*')) prefixes.push(pattern.slice(0, -1));
+    else if (parent[pattern] !== undefined) env[pattern] = parent[pattern];
+  }
+  if (prefixes.length === 0) return;
+  for (const name of Object.keys(parent)) {
+    const value = prefixes.some((p) => name.startsWith(p)) ? parent[name] : undefined;
+    if (value !== undefined) env[name] = value;
+  }
+}
 
 /**
  * The child's environment: the inherited variables, then `environment`, then `secret_environment`
@@ -28,18 +42,11 @@ export function childEnvironment(
   config: Pick<ProcessConfig, 'inherit_env' | 'environment' | 'secret_environment'>,
   parent: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const inherit = config.inherit_env ?? DEFAULT_INHERITED_ENV;
+  const patterns = config.inherit_env ?? DEFAULT_INHERITED_ENV;
   const env: Record<string, string> = {};
-  if (inherit !== false) {
-    for (const [name, value] of Object.entries(parent)) {
-      if (value !== undefined && (inherit === true || matches(name, inherit))) env[name] = value;
-    }
-  }
+  if (patterns === true) {
+    for (const [name, value] of Object.entries(parent)) if (value !== undefined) env[name] = value;
+  } else if (patterns !== false) inherit(env, parent, patterns);
   Object.assign(env, config.environment, config.secret_environment);
   return env;
 }
-
-const extractSecrets = compileSecretExtractor(processConfigJsonSchema);
-
-/** The config's secret values (the schema's `writeOnly` fields): masked by the executor, and by the registry. */
-export const secretValues = (config: ProcessConfig): string[] => extractSecrets?.(config) ?? [];

@@ -1,17 +1,9 @@
-import {
-  formatDuration,
-  type LogCollector,
-  lastLines,
-  type Masker,
-  type MetricsClock,
-  type WorkResult,
-  workResult,
-} from '@ubom/core';
+import { lastLines, type RunOutcome as WorkOutcome } from '@ubom/core';
 import type { ProcessConfig } from './config';
 import { JSON_TAIL_BYTES, type RunOutcome } from './run-process';
 
 /** `outputs.result` for `output: "json"`: the last non-empty stdout line, parsed. */
-function parseJsonResult(outcome: RunOutcome, masker: Masker): { result: unknown } | { error: string } {
+function parseJsonResult(outcome: RunOutcome): { result: unknown } | { error: string } {
   const tail = outcome.jsonTail?.toString() ?? '';
   const trimmed = tail.replace(/\s+$/, '');
   const cut = trimmed.lastIndexOf('\n');
@@ -27,15 +19,15 @@ function parseJsonResult(outcome: RunOutcome, masker: Masker): { result: unknown
   } catch (error) {
     const shown = line.length > 80 ? `${line.slice(0, 80)}…` : line;
     return {
-      error: masker.string(
-        `output is "json" but the last stdout line is not JSON (${(error as Error).message}): ${shown}`,
-      ),
+      error: `output is "json" but the last stdout line is not JSON (${(error as Error).message}): ${shown}`,
     };
   }
 }
 
-function failure(outcome: RunOutcome, timeoutMs: number | undefined, stderr: string): string | undefined {
-  if (outcome.stoppedBy === 'timeout') return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
+/** Why the command failed, or `undefined` when it exited 0. */
+function failure(outcome: RunOutcome, stderr: string): string | undefined {
+  // stopped on abort: the kernel words it ("timed out after …", or an AbortError for a cancel)
+  if (outcome.stopped) return 'the command was stopped';
   const detail = lastLines(stderr);
   const suffix = detail ? `: ${detail}` : '';
   if (outcome.signal) return `the command was killed by ${outcome.signal}${suffix}`;
@@ -43,41 +35,26 @@ function failure(outcome: RunOutcome, timeoutMs: number | undefined, stderr: str
   return undefined;
 }
 
-export interface MappingContext {
-  config: ProcessConfig;
-  timeoutMs: number | undefined;
-  clock: MetricsClock;
-  logs: LogCollector;
-  masker: Masker;
-}
-
-/** Turns what happened to the process into the `WorkResult`. */
-export function toWorkResult(outcome: RunOutcome, ctx: MappingContext): WorkResult {
-  const { config, masker } = ctx;
-  const stdout = masker.string(outcome.stdout.toString());
-  const stderr = masker.string(outcome.stderr.toString());
+/**
+ * What happened to the process as the work's outcome: snake_case outputs, camelCase metrics. The
+ * kernel masks secrets in all of it and adds the logs and timing.
+ */
+export function toOutcome(outcome: RunOutcome, config: Pick<ProcessConfig, 'output'>): WorkOutcome {
+  const stdout = outcome.stdout.toString();
+  const stderr = outcome.stderr.toString();
   const outputs: Record<string, unknown> = { exit_code: outcome.exitCode, pid: outcome.pid, stdout, stderr };
-  if (outcome.signal) outputs.signal = outcome.signal;
-  let error = failure(outcome, ctx.timeoutMs, stderr);
+  const metrics: Record<string, unknown> = {
+    exitCode: outcome.exitCode,
+    stdoutBytes: outcome.stdout.totalBytes,
+    stderrBytes: outcome.stderr.totalBytes,
+  };
+  if (outcome.signal) outputs.signal = metrics.signal = outcome.signal;
+  if (outcome.strays > 0) metrics.strayProcesses = outcome.strays;
+  let error = failure(outcome, stderr);
   if (error === undefined && config.output === 'json') {
-    const parsed = parseJsonResult(outcome, masker);
-    if ('result' in parsed) outputs.result = masker.deep(parsed.result);
+    const parsed = parseJsonResult(outcome);
+    if ('result' in parsed) outputs.result = parsed.result;
     else error = parsed.error;
   }
-  if (error !== undefined) ctx.logs.error(error);
-  const extra: Record<string, unknown> = {
-    exit_code: outcome.exitCode,
-    stdout_bytes: outcome.stdout.totalBytes,
-    stderr_bytes: outcome.stderr.totalBytes,
-  };
-  if (outcome.signal) extra.signal = outcome.signal;
-  if (outcome.stoppedBy === 'timeout') extra.timedOut = true;
-  if (outcome.strays > 0) extra.stray_processes = outcome.strays;
-  return workResult({
-    success: error === undefined,
-    outputs,
-    logs: ctx.logs.entries(),
-    metrics: ctx.clock.finish(extra),
-    error,
-  });
+  return error === undefined ? { outputs, metrics } : { success: false, error, outputs, metrics };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { LineSplitter, TailBuffer } from '@ubom/core';
+import type { Readable } from 'node:stream';
+import { type LineSink, TailBuffer } from '@ubom/core';
 import { groupMembers, terminateGroup } from './process-group';
 
 const isWindows = process.platform === 'win32';
@@ -16,20 +17,24 @@ export interface RunRequest {
   cwd: string | undefined;
   env: Record<string, string>;
   stdin: string | undefined;
-  timeoutMs: number | undefined;
+  /** Between SIGTERM and SIGKILL of the group when `signal` aborts or strays are stopped. */
   graceMs: number;
+  /** Aborted: the group is stopped, and the run settles once it is gone. */
   signal: AbortSignal;
   keepJsonTail: boolean;
-  onLine(source: 'stdout' | 'stderr', line: string): void;
-  onNotice(level: 'debug' | 'warn', message: string): void;
+  /** Where the output goes, line by line. */
+  stdout: LineSink;
+  stderr: LineSink;
+  /** The executor's own log entries. */
+  notice(level: 'debug' | 'warn', message: string): void;
 }
 
 export interface RunOutcome {
   pid: number | undefined;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  /** Set when the executor stopped the command: its own timeout, or the signal. */
-  stoppedBy: 'timeout' | 'abort' | undefined;
+  /** True when the signal aborted and the executor stopped the command's group. */
+  stopped: boolean;
   stdout: TailBuffer;
   stderr: TailBuffer;
   jsonTail: TailBuffer | undefined;
@@ -48,7 +53,8 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
       cwd: req.cwd,
       env: req.env,
       detached: !isWindows,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // no stdin: /dev/null, so the command reads end-of-file at once (and no pipe to set up)
+      stdio: [req.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
       windowsVerbatimArguments: isWindows && req.args[0] === '/d',
     });
@@ -56,7 +62,7 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
       pid: child.pid,
       exitCode: null,
       signal: null,
-      stoppedBy: undefined,
+      stopped: false,
       stdout: new TailBuffer(OUTPUT_TAIL_BYTES),
       stderr: new TailBuffer(OUTPUT_TAIL_BYTES),
       jsonTail: req.keepJsonTail ? new TailBuffer(JSON_TAIL_BYTES) : undefined,
@@ -65,47 +71,43 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
     let started = false;
     let exited = false;
     let cleanup: Promise<unknown> = Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
     let pipeTimer: NodeJS.Timeout | undefined;
 
     const safe = (p: Promise<unknown>): Promise<unknown> =>
-      p.catch((error: unknown) => req.onNotice('warn', `could not stop the process group: ${String(error)}`));
-    const stop = (why: 'timeout' | 'abort'): void => {
-      if (exited || out.stoppedBy || child.pid === undefined) return;
-      out.stoppedBy = why;
-      req.onNotice(
-        'warn',
-        `${why === 'timeout' ? 'timed out' : 'cancelled'}: stopping the process group (SIGTERM, then SIGKILL after ${req.graceMs} ms)`,
-      );
+      p.catch((error: unknown) => req.notice('warn', `could not stop the process group: ${String(error)}`));
+    const stop = (): void => {
+      if (exited || out.stopped || child.pid === undefined) return;
+      out.stopped = true;
+      req.notice('warn', `stopping the process group (SIGTERM, then SIGKILL after ${req.graceMs} ms)`);
       cleanup = safe(terminateGroup(child.pid, req.graceMs));
     };
-    const onAbort = () => stop('abort');
     const detach = () => {
-      clearTimeout(timer);
       clearTimeout(pipeTimer);
-      req.signal.removeEventListener('abort', onAbort);
+      req.signal.removeEventListener('abort', stop);
     };
 
-    const splitOut = new LineSplitter((line) => req.onLine('stdout', line));
-    const splitErr = new LineSplitter((line) => req.onLine('stderr', line));
-    child.stdout.on('data', (chunk: Buffer) => {
+    const { stdin } = child;
+    const stdout = child.stdout as Readable; // both 'pipe' above
+    const stderr = child.stderr as Readable;
+    stdout.on('data', (chunk: Buffer) => {
       out.stdout.write(chunk);
       out.jsonTail?.write(chunk);
-      splitOut.write(chunk);
+      req.stdout.write(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    stderr.on('data', (chunk: Buffer) => {
       out.stderr.write(chunk);
-      splitErr.write(chunk);
+      req.stderr.write(chunk);
     });
-    child.stdin.on('error', () => {}); // EPIPE when the command does not read its input
-    child.stdin.end(req.stdin); // no stdin: the command reads end-of-file at once
+    if (stdin) {
+      stdin.on('error', () => {}); // EPIPE when the command does not read its input
+      stdin.end(req.stdin);
+    }
 
     child.once('spawn', () => {
       started = true;
-      req.onNotice('debug', `started process ${child.pid}`);
-      if (req.timeoutMs !== undefined) timer = setTimeout(() => stop('timeout'), req.timeoutMs);
-      if (req.signal.aborted) stop('abort');
-      else req.signal.addEventListener('abort', onAbort, { once: true });
+      req.notice('debug', `started process ${child.pid}`);
+      if (req.signal.aborted) stop();
+      else req.signal.addEventListener('abort', stop, { once: true });
     });
     child.once('error', (error) => {
       if (started) return; // only spawn failures are reported this way; kills go through process.kill
@@ -116,33 +118,32 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
       exited = true;
       out.exitCode = code;
       out.signal = signal;
-      clearTimeout(timer);
       const pgid = child.pid;
-      if (!out.stoppedBy && pgid !== undefined && !isWindows) {
+      if (!out.stopped && pgid !== undefined && !isWindows) {
         // nothing outlives its work: background processes the command left behind are stopped too
         cleanup = safe(
           groupMembers(pgid).then(async (strays) => {
             if (strays === 0) return;
             out.strays = strays;
-            req.onNotice('warn', `${strays} process(es) left running by the command: stopping them`);
+            req.notice('warn', `${strays} process(es) left running by the command: stopping them`);
             await terminateGroup(pgid, req.graceMs);
           }),
         );
       }
       void cleanup.then(() => {
         pipeTimer = setTimeout(() => {
-          req.onNotice(
+          req.notice(
             'warn',
             "output pipes held open by a process outside the work's process group: closing them",
           );
-          child.stdout.destroy();
-          child.stderr.destroy();
+          stdout.destroy();
+          stderr.destroy();
         }, PIPE_WAIT_MS);
       });
     });
     child.once('close', () => {
-      splitOut.end();
-      splitErr.end();
+      req.stdout.end();
+      req.stderr.end();
       void cleanup.then(() => {
         detach();
         resolve(out);

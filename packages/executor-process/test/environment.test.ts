@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childEnvironment, DEFAULT_INHERITED_ENV } from '../src';
+import { childEnvironment, createPlugin, DEFAULT_INHERITED_ENV } from '../src';
 import { lines, run } from './support/run';
 
 const printEnv = ['sh', '-c', 'env | sort'];
@@ -85,9 +85,8 @@ describe('the environment of the command', () => {
   });
 
   it('masks secrets even when the executor is called directly, without the registry', async () => {
-    const { ProcessExecutor } = await import('../src');
     const secret = 'direct-secret-value-42';
-    const direct = new ProcessExecutor();
+    const direct = createPlugin();
     const result = await direct.execute(
       {
         id: 'direct',

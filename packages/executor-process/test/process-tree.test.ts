@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '@ubom/core';
 import { isAbortError, settle } from '@ubom/testkit';
 import { describe, expect, it } from 'vitest';
-import { ProcessExecutor } from '../src';
+import { createPlugin } from '../src';
 import { countMarked, isAlive } from './support/processes';
 import { lines, processWork, run } from './support/run';
 
@@ -84,7 +84,7 @@ describe('the process tree never outlives its work', () => {
       environment: { MARK: mark },
     });
     expect(result.success).toBe(true);
-    expect(result.metrics.stray_processes).toBe(1);
+    expect(result.metrics.strayProcesses).toBe(1);
     expect(live.some((e) => e.level === 'warn' && /left running/.test(e.message))).toBe(true);
     expect(await isAlive(Number(lines(result.logs, 'stdout')[0]))).toBe(false);
     expect(await countMarked('MARK', mark)).toBe(0);
@@ -92,7 +92,7 @@ describe('the process tree never outlives its work', () => {
 
   it('shutdown() stops the works still running and waits until their processes are gone', async () => {
     const mark = randomUUID();
-    const executor = new ProcessExecutor();
+    const executor = createPlugin();
     const started = pidsOnceStarted();
     const running = settle(
       executor.execute(

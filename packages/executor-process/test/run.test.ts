@@ -39,7 +39,7 @@ describe('running a command', () => {
     expect(result.outputs).toMatchObject({ exit_code: 0, stdout: 'out\n', stderr: 'err\n' });
     expect(typeof result.outputs.pid).toBe('number');
     expect(result.outputs).not.toHaveProperty('signal');
-    expect(result.metrics).toMatchObject({ exit_code: 0, stdout_bytes: 4, stderr_bytes: 4 });
+    expect(result.metrics).toMatchObject({ exitCode: 0, stdoutBytes: 4, stderrBytes: 4 });
   });
 
   it('resolves success:false naming the exit code and the last stderr lines on a non-zero exit', async () => {
@@ -81,7 +81,7 @@ describe('running a command', () => {
     expect(result.success).toBe(true);
     expect(lines(live, 'stdout')).toHaveLength(80_000);
     expect(lines(live, 'stdout').at(-1)).toMatch(/^79999x+$/);
-    expect(result.metrics.stdout_bytes).toBe(80_000 * 64);
+    expect(result.metrics.stdoutBytes).toBe(80_000 * 64);
     expect(Buffer.byteLength(String(result.outputs.stdout))).toBeLessThanOrEqual(64 * 1024);
     expect(String(result.outputs.stdout).endsWith(`79999${'x'.repeat(58)}\n`)).toBe(true);
     expect(result.logs.length).toBeLessThanOrEqual(1000);

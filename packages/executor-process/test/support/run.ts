@@ -6,9 +6,9 @@ import {
   type Work,
   type WorkResult,
 } from '@ubom/core';
-import { ProcessExecutor } from '../../src';
+import { createPlugin } from '../../src';
 
-export const executor = new ProcessExecutor();
+export const executor = createPlugin();
 export const registry = new EnhancedWorkRegistry();
 registry.registerExecutor('process', executor);
 
