@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import {
-  DefaultPluginLoader,
   type DiscoveredPlugin,
   discoverPlugins,
-  EnhancedWorkRegistry,
+  type EnhancedWorkRegistry,
   type ExternalWorkPlugin,
-  loadDiscoveredPlugin,
-  PluginError,
+  openDiscoveredExecutors,
   type PluginInfo,
   suggest,
 } from '@ubom/core';
@@ -81,76 +79,55 @@ function missingHint(type: string, plugins: readonly DiscoveredPlugin[], served:
   return `known types: ${known.join(', ')}; ${NAMING}`;
 }
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * Discovers the installed plugins (reading manifests only) and returns a registry that imports, creates
- * and initializes a plugin only when a work of one of its types is validated or run.
+ * and initializes a plugin only when a work of one of its types is validated or run (core's
+ * `openDiscoveredExecutors`, the same wiring as queue workers).
  */
 export async function openExecutors(options: { cwd?: string } = {}): Promise<Executors> {
-  const plugins = await findPlugins(options.cwd);
-  const serving = new Map<string, DiscoveredPlugin>();
-  for (const p of plugins) if (p.status === 'available') for (const t of p.workTypes) serving.set(t, p);
-
-  const loader = new DefaultPluginLoader();
-  const loaded: LoadedExecutor[] = [];
-  const missing: MissingExecutor[] = [];
+  const opened = await openDiscoveredExecutors({
+    from: pluginSearchRoots(options.cwd),
+    missingExecutorHint: (type, plugins) => missingHint(type, plugins, opened.serving.keys()),
+  });
+  const { registry, loader, plugins, serving, failures } = opened;
+  const absent: MissingExecutor[] = [];
   for (const [type, packageName] of Object.entries(BUILTIN_EXECUTORS)) {
     if (!plugins.some((p) => p.packageName === packageName))
-      missing.push({ packageName, types: [type], reason: 'not installed' });
+      absent.push({ packageName, types: [type], reason: 'not installed' });
   }
   for (const p of plugins) {
     if (p.status !== 'available')
-      missing.push({ packageName: p.packageName, types: p.workTypes, reason: p.reason ?? p.status });
+      absent.push({ packageName: p.packageName, types: p.workTypes, reason: p.reason ?? p.status });
   }
-
-  const instances = new Map<string, Promise<ExternalWorkPlugin>>();
-  const instance = (p: DiscoveredPlugin): Promise<ExternalWorkPlugin> => {
-    let pending = instances.get(p.packageName);
-    if (!pending) {
-      pending = (async () => {
-        loader.registerPlugin(p.packageName, () => loadDiscoveredPlugin(p));
-        const plugin = await loader.initializePlugin(p.packageName, {});
-        loaded.push({
-          packageName: p.packageName,
-          types: plugin.getSupportedTypes(),
-          info: plugin.getPluginInfo(),
-          plugin,
-        });
-        return plugin;
-      })();
-      pending.catch((error: unknown) => {
-        const failure = error instanceof PluginError ? error : new PluginError(p.packageName, 'load', error);
-        missing.push({ packageName: p.packageName, types: p.workTypes, reason: reasonOf(failure) });
-      });
-      instances.set(p.packageName, pending);
-    }
-    return pending;
-  };
-
-  const registry = new EnhancedWorkRegistry({
-    missingExecutorHint: (type) => missingHint(type, plugins, serving.keys()),
-    resolveExecutor: async (type) => {
-      const p = serving.get(type);
-      return p ? instance(p) : undefined;
-    },
-  });
   const load = async (type: string): Promise<void> => {
     await registry.ensureExecutor(type);
   };
-
   return {
     registry,
     plugins,
-    loaded,
-    missing,
+    get loaded(): LoadedExecutor[] {
+      return loader
+        .listPlugins()
+        .filter((p) => p.initialized)
+        .map(({ name }) => {
+          const plugin = loader.getPlugin(name);
+          return { packageName: name, types: plugin.getSupportedTypes(), info: plugin.getPluginInfo(), plugin };
+        });
+    },
+    get missing(): MissingExecutor[] {
+      const failed = [...failures].map(([packageName, error]) => ({
+        packageName,
+        types: plugins.find((p) => p.packageName === packageName)?.workTypes ?? [],
+        reason: error.message,
+      }));
+      return [...absent, ...failed];
+    },
     load,
     loadAll: async () => {
       await Promise.all([...serving.keys()].map((type) => load(type).catch(() => undefined)));
     },
     shutdown: async () => {
-      await Promise.allSettled(instances.values());
-      await loader.shutdownAll({ timeoutMs: 5000 });
+      await opened.shutdown({ timeoutMs: 5000 });
     },
   };
 }

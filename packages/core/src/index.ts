@@ -26,6 +26,11 @@ export {
   type DiscoverOptions,
   discoverPlugins,
 } from './plugin/discovery';
+export {
+  type DiscoveredExecutors,
+  type DiscoveredExecutorsOptions,
+  openDiscoveredExecutors,
+} from './plugin/executors';
 export { loadDiscoveredPlugin } from './plugin/load';
 export {
   DefaultPluginLoader,
@@ -34,7 +39,12 @@ export {
   type ShutdownOptions,
 } from './plugin/loader';
 export { silentLogger } from './plugin/logger';
-export { isPluginPackageName, manifestProblem, type PluginManifest } from './plugin/manifest';
+export {
+  isPluginPackageName,
+  type ManifestProblem,
+  manifestProblem,
+  type PluginManifest,
+} from './plugin/manifest';
 export {
   EnhancedWorkRegistry,
   type EnhancedWorkRegistryOptions,

@@ -17,9 +17,9 @@ import {
 import { dockerSchema, FakeExecutor, info, metadata, rejection, succeeded, validDockerWork } from './helpers';
 
 /** The smallest plugin a third party writes: only `execute`. */
-class EchoPlugin extends BasePlugin<{ greeting?: string }> {
+class EchoPlugin extends BasePlugin {
   async execute(work: Work, workContext: WorkContext, _options?: ExecuteOptions): Promise<WorkResult> {
-    return succeeded({ id: work.id, runId: workContext.runId, greeting: this.pluginConfig.greeting });
+    return succeeded({ id: work.id, runId: workContext.runId });
   }
 }
 
@@ -42,13 +42,6 @@ describe('BasePlugin', () => {
     await expect(plugin.healthCheck()).resolves.toBeUndefined();
     await expect(plugin.shutdown()).resolves.toBeUndefined();
     expect(plugin.validate(validDockerWork())).toBeUndefined();
-  });
-
-  it('keeps the plugin config given to initialize for the subclass', async () => {
-    const configured = new EchoPlugin(info('echo'), metadata('echo'), dockerSchema);
-    await configured.initialize({ greeting: 'hi' });
-    const result = await configured.execute(validDockerWork(), { runId: 'r1' });
-    expect(result.outputs).toEqual({ id: 'w-1', runId: 'r1', greeting: 'hi' });
   });
 
   it('lets a subclass serve more types, and canExecute follows', () => {

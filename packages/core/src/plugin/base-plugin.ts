@@ -15,14 +15,10 @@ import type {
  * Subclasses implement `execute` and override what they need (`validate`, `initialize`, …).
  * Schema validation is done by the registry; `validate` is for checks a schema cannot express.
  */
-export abstract class BasePlugin<TPluginConfig extends Record<string, unknown> = Record<string, unknown>>
-  implements ExternalWorkPlugin
-{
+export abstract class BasePlugin implements ExternalWorkPlugin {
   protected readonly info: PluginInfo;
   protected readonly metadata: WorkMetadata;
   protected readonly schema: WorkSchema;
-  /** The plugin config given to `initialize`. */
-  protected pluginConfig: TPluginConfig = {} as TPluginConfig;
 
   constructor(info: PluginInfo, metadata: WorkMetadata, schema: WorkSchema) {
     this.info = info;
@@ -54,9 +50,7 @@ export abstract class BasePlugin<TPluginConfig extends Record<string, unknown> =
     return this.getSupportedTypes().includes(type);
   }
 
-  async initialize(config: Record<string, unknown>): Promise<void> {
-    this.pluginConfig = config as TPluginConfig;
-  }
+  async initialize(_config: Record<string, unknown>): Promise<void> {}
 
   async shutdown(): Promise<void> {}
 

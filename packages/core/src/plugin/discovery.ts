@@ -82,9 +82,9 @@ async function inspect(packageName: string, linkDir: string): Promise<Discovered
     dir,
     workTypes: manifest?.workTypes ?? declaredTypes(pkg.ubom),
     entryPath: manifest ? join(dir, manifest.entry) : undefined,
-    status: problem ? (problem.startsWith('apiVersion') ? 'unsupported' : 'invalid') : 'available',
+    status: problem ? problem.status : 'available',
   };
-  if (problem) plugin.reason = problem;
+  if (problem) plugin.reason = problem.reason;
   if (manifest) plugin.manifest = manifest;
   return plugin;
 }

@@ -1,5 +1,4 @@
 import { ConflictError, NotFoundError, PluginError } from '../errors';
-import { withDeadline } from '../registry/guard';
 import type { ExternalWorkPlugin, Logger, PluginFactory } from '../types';
 import { type DiscoveredPlugin, type DiscoverOptions, discoverPlugins } from './discovery';
 import { loadDiscoveredPlugin } from './load';
@@ -189,4 +188,20 @@ export class DefaultPluginLoader {
       throw error instanceof PluginError ? error : new PluginError(name, operation, error);
     }
   }
+}
+
+/** Settles with `promise`, or with `onTimeout()` once `ms` pass (the timer never keeps the process alive). */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => T | Promise<T>,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      Promise.resolve().then(onTimeout).then(resolve, reject);
+    }, ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -15,24 +15,35 @@ export function isPluginPackageName(name: string): boolean {
   );
 }
 
-/** Checks a manifest; returns the reason it cannot be used, or `undefined` when it is fine. */
-export function manifestProblem(manifest: unknown): string | undefined {
-  if (manifest === undefined) return 'package.json has no "ubom" manifest';
+/** Why a manifest cannot be used: `invalid` (malformed) or `unsupported` (an apiVersion this core does not speak). */
+export interface ManifestProblem {
+  status: 'invalid' | 'unsupported';
+  reason: string;
+}
+
+const invalid = (reason: string): ManifestProblem => ({ status: 'invalid', reason });
+
+/** Checks a manifest; returns why it cannot be used, or `undefined` when it is fine. */
+export function manifestProblem(manifest: unknown): ManifestProblem | undefined {
+  if (manifest === undefined) return invalid('package.json has no "ubom" manifest');
   if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest))
-    return '"ubom" manifest must be an object';
+    return invalid('"ubom" manifest must be an object');
   const m = manifest as Partial<Record<keyof PluginManifest, unknown>>;
-  if (typeof m.apiVersion !== 'number') return '"ubom.apiVersion" must be a number';
+  if (typeof m.apiVersion !== 'number') return invalid('"ubom.apiVersion" must be a number');
   if (!SUPPORTED_API_VERSIONS.includes(m.apiVersion)) {
-    return `apiVersion ${m.apiVersion} is not supported by this @ubom/core (supports ${SUPPORTED_API_VERSIONS.join(', ')})`;
+    return {
+      status: 'unsupported',
+      reason: `apiVersion ${m.apiVersion} is not supported by this @ubom/core (supports ${SUPPORTED_API_VERSIONS.join(', ')})`,
+    };
   }
   if (
     !Array.isArray(m.workTypes) ||
     m.workTypes.length === 0 ||
     !m.workTypes.every((t) => typeof t === 'string' && t)
   ) {
-    return '"ubom.workTypes" must be a non-empty array of work type names';
+    return invalid('"ubom.workTypes" must be a non-empty array of work type names');
   }
   if (typeof m.entry !== 'string' || m.entry.length === 0)
-    return '"ubom.entry" must name the module that exports createPlugin()';
+    return invalid('"ubom.entry" must name the module that exports createPlugin()');
   return undefined;
 }

@@ -13,19 +13,3 @@ export function guardSync<T>(pluginName: string, operation: string, fn: () => T)
     throw toPluginError(pluginName, operation, error);
   }
 }
-
-/** Settles with `promise`, or with `onTimeout()` once `ms` pass (the timer never keeps the process alive). */
-export function withDeadline<T>(
-  promise: Promise<T>,
-  ms: number,
-  onTimeout: () => T | Promise<T>,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve, reject) => {
-    timer = setTimeout(() => {
-      Promise.resolve().then(onTimeout).then(resolve, reject);
-    }, ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}

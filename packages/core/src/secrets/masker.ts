@@ -169,9 +169,9 @@ export class Masker {
   /**
    * Masks an error in place and returns it: message, stack, `issues`, the `cause` chain, the errors of
    * an `AggregateError`, and its own fields (SDK errors carry request details such as headers).
-   * `_depth` is accepted for compatibility; cycles between errors are cut instead.
+   * Cycles between errors are cut.
    */
-  error<E>(error: E, _depth = 0): E {
+  error<E>(error: E): E {
     return this.#error(error, new WeakMap());
   }
 

@@ -1,4 +1,3 @@
-import { getEventListeners } from 'node:events';
 import { AbortError } from '@ubom/core';
 
 /** Why a running work was stopped by the worker rather than finishing on its own. */
@@ -12,37 +11,13 @@ export interface RunningWork {
 
 /** One running work; handed out as its `RunningWork` view (no extra object per job: this is a hot path). */
 class Slot implements RunningWork {
-  readonly controller: AbortController;
+  readonly controller = new AbortController();
   stopped: StopReason | undefined = undefined;
-
-  constructor(controller: AbortController | undefined) {
-    this.controller = controller ?? new AbortController();
-  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 }
-
-/**
- * A new AbortSignal per job is the dearest part of the hot path (creating it, then the registry's
- * listener on a fresh EventTarget: about 6 µs of CPU per work), so the controller of a work that ended
- * untouched is handed to a later work. Only when its signal is indistinguishable from a new one: not
- * aborted, no abort listener left (an executor that left one would hear a later work's cancel), and
- * no own property a new signal lacks (`AbortSignal.any()` marks its sources with one: its dependant
- * signal would be aborted by a later work's cancel). Anything else gets a new controller.
- */
-let freshShape: number | undefined;
-const asFresh = (signal: AbortSignal): boolean => {
-  freshShape ??= Object.getOwnPropertySymbols(new AbortController().signal).length;
-  return (
-    !signal.aborted &&
-    getEventListeners(signal, 'abort').length === 0 &&
-    Object.getOwnPropertySymbols(signal).length === freshShape &&
-    Object.keys(signal).length === 0
-  );
-};
-const SPARE_MAX = 64;
 
 /** Cancel requests for jobs not running here yet are kept this long (they may be starting). */
 const EARLY_CANCEL_MS = 60_000;
@@ -51,8 +26,6 @@ const EARLY_CANCEL_MS = 60_000;
 export class RunningWorks {
   readonly #slots = new Map<string, Slot>();
   readonly #early = new Map<string, { reason: string; until: number }>();
-  /** Controllers of works that ended untouched (never aborted, no listener left): reused. */
-  readonly #spare: AbortController[] = [];
 
   get size(): number {
     return this.#slots.size;
@@ -63,7 +36,7 @@ export class RunningWorks {
   }
 
   start(jobId: string): RunningWork {
-    const slot = new Slot(this.#spare.pop());
+    const slot = new Slot();
     this.#slots.set(jobId, slot);
     if (this.#early.size > 0) {
       const early = this.#early.get(jobId);
@@ -76,10 +49,7 @@ export class RunningWorks {
   }
 
   end(jobId: string): void {
-    const slot = this.#slots.get(jobId);
-    if (!slot) return;
     this.#slots.delete(jobId);
-    if (this.#spare.length < SPARE_MAX && asFresh(slot.controller.signal)) this.#spare.push(slot.controller);
   }
 
   /** Aborts the work's signal; the first reason wins. False when the job does not run here. */
