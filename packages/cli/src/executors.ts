@@ -111,7 +111,12 @@ export async function openExecutors(options: { cwd?: string } = {}): Promise<Exe
         .filter((p) => p.initialized)
         .map(({ name }) => {
           const plugin = loader.getPlugin(name);
-          return { packageName: name, types: plugin.getSupportedTypes(), info: plugin.getPluginInfo(), plugin };
+          return {
+            packageName: name,
+            types: plugin.getSupportedTypes(),
+            info: plugin.getPluginInfo(),
+            plugin,
+          };
         });
     },
     get missing(): MissingExecutor[] {
