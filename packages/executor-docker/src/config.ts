@@ -1,4 +1,4 @@
-import { compileSecretExtractor, DURATION_PATTERN, parseSize, SIZE_PATTERN } from '@ubom/core';
+import { DURATION_PATTERN, parseSize, SIZE_PATTERN } from '@ubom/core';
 import { z } from 'zod';
 import { splitArgs } from './argv';
 
@@ -92,7 +92,10 @@ export const authSchema = z
   })
   .meta({ description: 'Registry credentials used to pull `image`. Secret: never logged or returned.' });
 
-/** `executor_config` of a `docker` work. Defined once: the TS type and the JSON Schema come from it. */
+/**
+ * `executor_config` of a `docker` work. Defined once: the TS type and the JSON Schema come from it.
+ * `timeout` is not here: every kernel executor accepts it, and the kernel enforces it.
+ */
 export const dockerConfigSchema = z
   .strictObject({
     image: z
@@ -150,9 +153,6 @@ export const dockerConfigSchema = z
     stop_grace_period: durationSchema
       .default('10s')
       .meta({ description: 'On timeout or cancel: time between SIGTERM (docker stop) and SIGKILL.' }),
-    timeout: durationSchema
-      .meta({ description: 'Stop the container after this long: success:false, "timed out after …".' })
-      .optional(),
     outputs_file: z
       .string()
       .regex(new RegExp(ABSOLUTE_PATH), { message: 'must be an absolute path in the container' })
@@ -217,12 +217,6 @@ export type DockerConfigInput = z.input<typeof dockerConfigSchema>;
 /** `executor_config` once parsed (defaults applied). */
 export type DockerConfig = z.infer<typeof dockerConfigSchema>;
 
-/** The JSON Schema of `executor_config` (draft 2020-12): what `getSchema().config` returns. */
-export const dockerConfigJsonSchema = z.toJSONSchema(dockerConfigSchema, {
-  target: 'draft-2020-12',
-  io: 'input',
-}) as Record<string, unknown>;
-
 /** `WorkResult.outputs` of a docker work. */
 export const DOCKER_OUTPUTS_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -242,10 +236,3 @@ export const DOCKER_OUTPUTS_SCHEMA = {
   },
   required: ['exit_code', 'container_id', 'image', 'image_id', 'oom_killed', 'stdout', 'stderr'],
 } as const;
-
-const extractSecrets = compileSecretExtractor(dockerConfigJsonSchema);
-
-/** Every secret value of a config (the schema's `writeOnly` fields: registry auth, secret variables). */
-export function secretValues(config: DockerConfig): string[] {
-  return extractSecrets?.(config) ?? [];
-}

@@ -1,5 +1,6 @@
-import { abortErrorFrom, type Masker, NotFoundError, UnavailableError, ValidationError } from '@ubom/core';
+import { abortErrorFrom, NotFoundError, UnavailableError, ValidationError, type Work } from '@ubom/core';
 import type Docker from 'dockerode';
+import type { DockerConfig } from './config';
 import { containerName, createOptions, removeContainer } from './container';
 import {
   callSignal,
@@ -10,32 +11,43 @@ import {
   inspectImage,
   isAbortLike,
 } from './engine';
-import { imageReference, pullImage } from './image';
-import type { RunInput, Timings } from './run';
+import { imageMissing, imageReference, type PullContext, pullImage } from './image';
 
 const SCOPE = 'docker';
 
 export const since = (t0: number): number => Math.round((performance.now() - t0) * 1000) / 1000;
 
-/** Creates the container, pulling the image first as `pull_policy` says. */
-export async function create(input: RunInput, timings: Timings): Promise<Docker.Container> {
-  const { engine, config, signal } = input;
+/** Milliseconds spent in each step of a run. */
+export type Timings = { pullMs: number; createMs: number; runMs: number };
+
+/**
+ * Creates the container, pulling the image first as `pull_policy` says. With `never`, an image the
+ * engine does not have is a `ValidationError` at `executor_config.image`, as the dry run reports it.
+ */
+export async function create(
+  engine: Engine,
+  work: Work,
+  config: DockerConfig,
+  ctx: PullContext,
+  timings: Timings,
+): Promise<Docker.Container> {
+  const { signal } = ctx;
   const pull = async () => {
     const t0 = performance.now();
-    await pullImage(engine, config, input.logs, input.masker, signal);
+    await pullImage(engine, config, ctx);
     for (const [id, known] of engine.digests) if (typeof known !== 'string') engine.digests.delete(id);
-    timings.pull_ms += since(t0);
+    timings.pullMs += since(t0);
   };
   if (config.pull_policy === 'always') await pull();
-  const name = containerName(input.work);
-  const options = createOptions(input.work, config, name);
+  const name = containerName(work);
+  const options = createOptions(work, config, name);
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
     const t0 = performance.now();
     try {
       // not cut by the work's signal: a create cut mid-way may still happen on the engine, unseen
       const container = await engine.docker.createContainer({ ...options, abortSignal: callSignal(engine) });
-      timings.create_ms += since(t0);
+      timings.createMs += since(t0);
       if (signal.aborted) {
         await removeContainer(engine, container);
         throw abortErrorFrom(signal, SCOPE);
@@ -47,14 +59,15 @@ export async function create(input: RunInput, timings: Timings): Promise<Docker.
         // request_timeout elapsed: the engine may create it later; remove it by name if it got that far
         await removeContainer(engine, engine.docker.getContainer(name));
       }
-      const message = input.masker.string(describeEngineError(error));
+      const message = describeEngineError(error);
       if (hasStatus(error, 404) && /no such image/i.test(message)) {
+        if (config.pull_policy === 'never') throw imageMissing(config, error);
         if (config.pull_policy === 'if-not-present' && attempt === 0) {
           await pull();
           continue;
         }
         throw new NotFoundError(
-          `image "${imageReference(config.image)}" is not on the engine and pull_policy is "${config.pull_policy}"`,
+          `image "${imageReference(config.image)}" is not on the engine after a pull (pull_policy "${config.pull_policy}")`,
           { scope: SCOPE, cause: error },
         );
       }
@@ -91,8 +104,8 @@ export async function repoDigest(engine: Engine, imageId: string): Promise<strin
 }
 
 /** A container that could not start (missing executable, bad mount): nothing ran. */
-export function startError(error: unknown, masker: Masker): Error {
-  const message = masker.string(describeEngineError(error));
+export function startError(error: unknown): Error {
+  const message = describeEngineError(error);
   const options = { scope: SCOPE, cause: error };
   if (/executable file not found|no such file or directory|not found/i.test(message))
     return new NotFoundError(`the container could not start: ${message}`, options);

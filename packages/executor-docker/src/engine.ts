@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
-import { UnavailableError, ValidationError } from '@ubom/core';
+import { parseDuration, UnavailableError, ValidationError } from '@ubom/core';
 import Docker from 'dockerode';
 import { ExitEvents } from './exits';
 import type { DockerPluginConfig } from './plugin-config';
@@ -101,15 +101,16 @@ export function createEngine(config: DockerPluginConfig): Engine {
   const { options, address } = engineOptions(config);
   const socketPath = typeof options.socketPath === 'string' ? options.socketPath : undefined;
   const docker = new Docker(options);
+  const requestTimeoutMs = parseDuration(config.request_timeout) ?? 30_000;
   return {
     docker,
     address,
     socketPath:
       socketPath ??
       (config.host === undefined && !process.env.DOCKER_HOST ? '/var/run/docker.sock' : undefined),
-    requestTimeoutMs: config.requestTimeoutMs,
+    requestTimeoutMs,
     digests: new Map(),
-    exits: new ExitEvents(docker, config.requestTimeoutMs),
+    exits: new ExitEvents(docker, requestTimeoutMs),
     teardowns: new Teardowns(),
   };
 }

@@ -1,4 +1,4 @@
-import { LineSplitter, type LogCollector, type Masker, TailBuffer } from '@ubom/core';
+import { type LineSink, TailBuffer } from '@ubom/core';
 
 export type OutputSource = 'stdout' | 'stderr';
 
@@ -49,18 +49,18 @@ export class Demuxer {
 }
 
 /**
- * What the container prints: one log entry per line (masked, in arrival order, streamed live through the
- * collector) and a bounded tail of each stream for the result. Memory stays flat whatever is printed.
+ * What the container prints: one log entry per line (through the kernel's line sinks: masked, in arrival
+ * order, streamed live) and a bounded tail of each stream for the result. Memory stays flat whatever is
+ * printed.
  */
 export class ContainerOutput {
   readonly stdout = new TailBuffer(OUTPUT_TAIL_BYTES);
   readonly stderr = new TailBuffer(OUTPUT_TAIL_BYTES);
-  readonly #splitters: Record<OutputSource, LineSplitter>;
+  readonly #lines: Record<OutputSource, LineSink>;
   readonly #demuxer = new Demuxer((source, payload) => this.write(source, payload));
 
-  constructor(logs: LogCollector, masker: Masker) {
-    const line = (source: OutputSource) => (text: string) => logs.add('info', source, masker.string(text));
-    this.#splitters = { stdout: new LineSplitter(line('stdout')), stderr: new LineSplitter(line('stderr')) };
+  constructor(lines: (source: OutputSource) => LineSink) {
+    this.#lines = { stdout: lines('stdout'), stderr: lines('stderr') };
   }
 
   /** Feeds a chunk of the multiplexed attach stream. */
@@ -71,12 +71,12 @@ export class ContainerOutput {
   write(source: OutputSource, payload: Buffer): void {
     // copied: a slice would keep the whole socket chunk alive inside the tail
     this[source].write(Buffer.from(payload));
-    this.#splitters[source].write(payload);
+    this.#lines[source].write(payload);
   }
 
   /** Flushes the last line of each stream when it had no newline. */
   end(): void {
-    this.#splitters.stdout.end();
-    this.#splitters.stderr.end();
+    this.#lines.stdout.end();
+    this.#lines.stderr.end();
   }
 }

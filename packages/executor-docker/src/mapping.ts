@@ -1,22 +1,11 @@
-import {
-  formatDuration,
-  type LogCollector,
-  lastLines,
-  type Masker,
-  type MetricsClock,
-  type WorkResult,
-  workResult,
-} from '@ubom/core';
+import { lastLines, type RunOutcome } from '@ubom/core';
 import type { DockerConfig } from './config';
-import type { RunOutcome } from './run';
+import type { ContainerOutcome } from './run';
 
-function failure(
-  outcome: RunOutcome,
-  config: DockerConfig,
-  timeoutMs: number | undefined,
-  stderr: string,
-): string | undefined {
-  if (outcome.stoppedBy) return `timed out after ${formatDuration(timeoutMs ?? 0)}`;
+/** Why the work failed, or undefined when it succeeded. */
+function failure(outcome: ContainerOutcome, config: DockerConfig, stderr: string): string | undefined {
+  // the kernel words it: "timed out after …" for a timeout; a cancel rejects with AbortError
+  if (outcome.stopped) return 'the container was stopped';
   const detail = lastLines(stderr);
   const suffix = detail ? `: ${detail}` : '';
   if (outcome.oomKilled) {
@@ -34,20 +23,10 @@ function failure(
   return undefined;
 }
 
-export interface MappingContext {
-  config: DockerConfig;
-  /** The timeout that stopped the work (its own `timeout`, or the registry's). */
-  timeoutMs: number | undefined;
-  clock: MetricsClock;
-  logs: LogCollector;
-  masker: Masker;
-}
-
-/** Turns what happened to the container into the `WorkResult`. */
-export function toWorkResult(outcome: RunOutcome, ctx: MappingContext): WorkResult {
-  const { masker } = ctx;
-  const stdout = masker.string(outcome.output.stdout.toString());
-  const stderr = masker.string(outcome.output.stderr.toString());
+/** What happened to the container, as the work's outputs (snake_case) and metrics (camelCase). */
+export function toRunOutcome(outcome: ContainerOutcome, config: DockerConfig): RunOutcome {
+  const stdout = outcome.output.stdout.toString();
+  const stderr = outcome.output.stderr.toString();
   const outputs: Record<string, unknown> = {
     exit_code: outcome.exitCode ?? null,
     container_id: outcome.containerId,
@@ -58,24 +37,16 @@ export function toWorkResult(outcome: RunOutcome, ctx: MappingContext): WorkResu
     stderr,
   };
   const file = outcome.outputsFile;
-  if (file && 'found' in file && file.found) outputs.result = masker.deep(file.value);
-  const error = failure(outcome, ctx.config, ctx.timeoutMs, stderr);
-  if (error !== undefined) ctx.logs.error(masker.string(error));
-  const extra: Record<string, unknown> = {
-    exit_code: outcome.exitCode ?? null,
-    oom_killed: outcome.oomKilled,
-    ...(outcome.oomSource ? { oom_source: outcome.oomSource } : {}),
+  if (file && 'found' in file && file.found) outputs.result = file.value;
+  const metrics: Record<string, unknown> = {
+    exitCode: outcome.exitCode ?? null,
+    oomKilled: outcome.oomKilled,
+    ...(outcome.oomSource ? { oomSource: outcome.oomSource } : {}),
     ...outcome.timings,
-    stdout_bytes: outcome.output.stdout.totalBytes,
-    stderr_bytes: outcome.output.stderr.totalBytes,
+    stdoutBytes: outcome.output.stdout.totalBytes,
+    stderrBytes: outcome.output.stderr.totalBytes,
   };
-  if (outcome.stoppedBy) extra.timedOut = true;
-  if (!outcome.removed && !ctx.config.keep_container) extra.container_left = outcome.containerId;
-  return workResult({
-    success: error === undefined,
-    outputs,
-    logs: ctx.logs.entries(),
-    metrics: ctx.clock.finish(extra),
-    error: error === undefined ? undefined : masker.string(error),
-  });
+  if (!outcome.removed && !config.keep_container) metrics.containerLeft = outcome.containerId;
+  const error = failure(outcome, config, stderr);
+  return error === undefined ? { outputs, metrics } : { success: false, error, outputs, metrics };
 }

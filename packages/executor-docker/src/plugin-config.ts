@@ -1,4 +1,4 @@
-import { DURATION_PATTERN, parseDuration, ValidationError, zodIssues } from '@ubom/core';
+import { DURATION_PATTERN } from '@ubom/core';
 import { z } from 'zod';
 
 const pem = (what: string) =>
@@ -76,14 +76,7 @@ export const dockerPluginConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['port'], message: 'is only used with host' });
   });
 
+/** What `initialize(config)` takes, as written (defaults optional). */
 export type DockerPluginConfigInput = z.input<typeof dockerPluginConfigSchema>;
-export type DockerPluginConfig = z.infer<typeof dockerPluginConfigSchema> & { requestTimeoutMs: number };
-
-export function parsePluginConfig(raw: Record<string, unknown>): DockerPluginConfig {
-  const parsed = dockerPluginConfigSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ValidationError(zodIssues(parsed.error, 'config', dockerPluginConfigSchema), {
-      scope: 'docker',
-    });
-  return { ...parsed.data, requestTimeoutMs: parseDuration(parsed.data.request_timeout) ?? 30_000 };
-}
+/** The plugin config once parsed by the kernel (defaults applied). */
+export type DockerPluginConfig = z.infer<typeof dockerPluginConfigSchema>;

@@ -1,36 +1,21 @@
 import type { Readable } from 'node:stream';
-import { abortErrorFrom, type LogCollector, type Masker, parseDuration, type Work } from '@ubom/core';
-import type Docker from 'dockerode';
+import { abortErrorFrom, parseDuration, type RunContext } from '@ubom/core';
 import type { DockerConfig } from './config';
 import { removeContainer, stopContainer } from './container';
-import { create, repoDigest, since, startError } from './create';
+import { create, repoDigest, since, startError, type Timings } from './create';
 import { callSignal, describeEngineError, type Engine, engineUnavailable } from './engine';
 import { ContainerOutput } from './logs';
 import { type OutputsFile, readOutputsFile } from './outputs';
+import type { DockerState } from './state';
 
 const SCOPE = 'docker';
 /** After the container exits, how long its output stream may take to drain. */
 const DRAIN_MS = 5000;
 
-export interface RunInput {
-  engine: Engine;
-  work: Work;
-  config: DockerConfig;
-  /** Aborted on cancel, shutdown or the registry's timeout. */
-  signal: AbortSignal;
-  logs: LogCollector;
-  masker: Masker;
-  /** Called with each container as soon as it exists; returns the function that forgets it. */
-  track: (container: Docker.Container) => () => void;
-  /** Removes a container in the background (tracked by the executor), then calls `forget`. */
-  removeLater: (container: Docker.Container, forget: () => void) => void;
-}
-
-export type Timings = { pull_ms: number; create_ms: number; run_ms: number };
-
-export interface RunOutcome {
-  /** Set when the container was stopped by the executor rather than exiting by itself. */
-  stoppedBy: 'timeout' | 'abort' | undefined;
+/** What happened to a work's container. */
+export interface ContainerOutcome {
+  /** True when the executor stopped the container (the work's signal aborted) rather than it exiting. */
+  stopped: boolean;
   exitCode: number | undefined;
   oomKilled: boolean;
   /**
@@ -66,24 +51,21 @@ function drained(stream: Readable, ms: number): Promise<void> {
   });
 }
 
-/** Resolves with why the run must stop: the signal aborted, or `config.timeout` elapsed. */
-function stopReason(
-  signal: AbortSignal,
-  timeoutMs: number | undefined,
-): { promise: Promise<'abort' | 'timeout'>; dispose: () => void } {
+/** Resolves once `signal` aborts; `dispose` forgets the listener. */
+function aborted(signal: AbortSignal): { promise: Promise<'abort'>; dispose: () => void } {
   let dispose = () => {};
-  const promise = new Promise<'abort' | 'timeout'>((resolve) => {
+  const promise = new Promise<'abort'>((resolve) => {
     const onAbort = () => resolve('abort');
     if (signal.aborted) onAbort();
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => resolve('timeout'), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
-    dispose = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    };
+    dispose = () => signal.removeEventListener('abort', onAbort);
   });
   return { promise, dispose };
 }
+
+/** Why the work's signal aborted, for the log line of the stop. */
+const reasonOf = (signal: AbortSignal): string =>
+  signal.reason instanceof Error ? signal.reason.message : 'cancelled';
 
 /**
  * One work, start to finish: (pull,) create, attach, start, wait; on cancel or timeout stop (grace),
@@ -92,20 +74,21 @@ function stopReason(
  * once everything the result needs is read; a stopped one (timeout, cancel) or a failed run is removed
  * before this settles.
  */
-export async function runContainer(input: RunInput): Promise<RunOutcome> {
-  const { engine, config, signal, masker } = input;
-  const timings = { pull_ms: 0, create_ms: 0, run_ms: 0 };
+export async function runContainer(ctx: RunContext<DockerConfig, DockerState>): Promise<ContainerOutcome> {
+  const { state, config, signal } = ctx;
+  const { engine } = state;
+  const timings: Timings = { pullMs: 0, createMs: 0, runMs: 0 };
   // the engine's event stream (connected once per engine) tells the exit before `wait` does
   const exitsLive = engine.exits.ready();
-  const container = await create(input, timings);
-  const forget = input.track(container);
-  const output = new ContainerOutput(input.logs, masker);
+  const container = await create(engine, ctx.work, config, ctx, timings);
+  const forget = state.track(container);
+  const output = new ContainerOutput(ctx.lines);
   const graceMs = parseDuration(config.stop_grace_period) ?? 10_000;
-  let stoppedBy: RunOutcome['stoppedBy'];
+  let stopped = false;
   let removed = false;
   let cleaned = false;
   let handedOff = false;
-  const stop = stopReason(signal, config.timeout === undefined ? undefined : parseDuration(config.timeout));
+  const stop = aborted(signal);
   const waitController = new AbortController();
   let stream: Readable | undefined;
   let exit: ReturnType<Engine['exits']['watch']> | undefined;
@@ -135,7 +118,7 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       // not cut by the work's signal either: once started, a cancel is a graceful stop (below)
       await container.start({ abortSignal: callSignal(engine) });
     } catch (error) {
-      throw startError(error, masker);
+      throw startError(error);
     }
     // `wait` answers even when the event stream is down, after the engine's teardown
     const waited = container.wait({ abortSignal: waitController.signal }).then(
@@ -149,16 +132,14 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       engine.teardowns.add(waited, () => waitController.abort());
       tearingDown = true;
     }
-    if (first === 'abort' || first === 'timeout') {
-      stoppedBy = first;
-      input.logs.warn(
-        first === 'timeout' ? 'timed out: stopping the container' : 'cancelled: stopping the container',
-      );
+    if (first === 'abort') {
+      stopped = true;
+      ctx.log('warn', `stopping the container: ${reasonOf(signal)}`);
       await stopContainer(engine, container, graceMs);
     } else if ('failed' in first) {
       throw engineUnavailable(engine, first.failed);
     }
-    timings.run_ms = since(t0);
+    timings.runMs = since(t0);
     const waitedCode = typeof first === 'object' && 'exited' in first ? first.exited : undefined;
     // the engine is asked how it ended (while the output drains) only when the exit code is not known
     // yet, or is a SIGKILL (137) that may be an OOM kill: `true` needs no extra call
@@ -167,16 +148,15 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
       askEngine ? container.inspect({ abortSignal: callSignal(engine) }).catch(() => undefined) : undefined,
       drained(stream, DRAIN_MS).then(() => output.end()),
     ]);
-    const state = info?.State;
-    const exitCode = state?.ExitCode ?? waitedCode;
+    const exitCode = info?.State?.ExitCode ?? waitedCode;
     const oomSource =
-      state?.OOMKilled === true
+      info?.State?.OOMKilled === true
         ? ('engine' as const)
-        : exitCode === 137 && stoppedBy === undefined && config.resources?.memory_limit !== undefined
+        : exitCode === 137 && !stopped && config.resources?.memory_limit !== undefined
           ? ('inferred' as const)
           : undefined;
     let outputsFile: OutputsFile | undefined;
-    if (config.outputs_file !== undefined && stoppedBy === undefined) {
+    if (config.outputs_file !== undefined && !stopped) {
       outputsFile = await readOutputsFile(container, config.outputs_file, callSignal(engine)).catch(
         (error: unknown) => ({ error: `could not read outputs_file: ${describeEngineError(error)}` }),
       );
@@ -185,13 +165,13 @@ export async function runContainer(input: RunInput): Promise<RunOutcome> {
     const ran = await image;
     const imageDigest = await ran?.digest;
     if (config.keep_container) cleaned = true;
-    else if (stoppedBy === undefined) {
+    else if (!stopped) {
       // nothing more to read from it: removal is off the critical path (still tracked, see cleanup.ts)
-      input.removeLater(container, forget);
+      state.removeLater(container, forget);
       handedOff = removed = cleaned = true;
     } else cleaned = removed = await removeContainer(engine, container);
     return {
-      stoppedBy,
+      stopped,
       exitCode,
       oomKilled: oomSource !== undefined,
       oomSource,

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describeExecutorConformance } from '@ubom/testkit';
-import { createPlugin, type DockerExecutor } from '../src';
+import { createPlugin, type DockerState } from '../src';
 import { countManaged, dockerWork, IMAGE } from './support/docker';
 
 const secret = `s3cret-${randomUUID()}`;
-/** Every executor the suite made: a finished work's container is removed just after its result. */
-const made: DockerExecutor[] = [];
+/** The state of every executor the suite made: a finished work's container is removed just after its result. */
+const made: DockerState[] = [];
 
 describeExecutorConformance({
   name: 'docker',
   createExecutor: async () => {
     const plugin = createPlugin();
     await plugin.initialize({ sweep_orphans: false });
-    made.push(plugin);
+    made.push(plugin.state);
     return plugin;
   },
   works: {
@@ -76,7 +76,7 @@ describeExecutorConformance({
     },
   ],
   leftovers: async () => {
-    await Promise.all(made.map((executor) => executor.idle()));
+    await Promise.all(made.map((state) => state.idle()));
     return countManaged();
   },
   cancelWithinMs: 8000,

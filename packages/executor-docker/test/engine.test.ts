@@ -1,11 +1,13 @@
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineOptions } from '../src/engine';
-import { DockerExecutor } from '../src/executor';
-import { parsePluginConfig } from '../src/plugin-config';
+import { createPlugin } from '../src/executor';
+import { dockerPluginConfigSchema } from '../src/plugin-config';
 import { type Certs, makeCerts } from './support/certs';
 import { countManaged, dockerWork } from './support/docker';
-import { type EngineProxy, silentEngine, tcpEngine, tlsEngine } from './support/proxy';
+import { type EngineProxy, silentEngine, tcpEngine, tlsEngine, unixEngine } from './support/proxy';
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -31,7 +33,7 @@ afterAll(async () => {
 
 describe('choosing the engine', () => {
   it('drives a remote engine over mutual TLS (host + ca/cert/key as PEM text)', async () => {
-    const executor = new DockerExecutor();
+    const executor = createPlugin();
     await executor.initialize({
       host: `tcp://127.0.0.1:${tls.port}`,
       tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
@@ -46,12 +48,12 @@ describe('choosing the engine', () => {
         .map((l) => `${l.source}:${l.message}`)
         .sort(),
     ).toEqual(['stderr:err', 'stdout:remote']);
-    await executor.idle();
+    await executor.state.idle();
     expect(await countManaged()).toBe(0);
   });
 
   it('reads the certificates from a DOCKER_CERT_PATH-style folder', async () => {
-    const executor = new DockerExecutor();
+    const executor = createPlugin();
     await executor.initialize({
       host: '127.0.0.1',
       port: tls.port,
@@ -59,10 +61,11 @@ describe('choosing the engine', () => {
       sweep_orphans: false,
     });
     expect((await executor.execute(echo, {})).success).toBe(true);
+    await executor.shutdown();
   });
 
   it('refuses an engine whose certificate the CA did not sign: UNAVAILABLE', async () => {
-    const executor = new DockerExecutor();
+    const executor = createPlugin();
     const error = await failure(
       executor.initialize({
         host: `tcp://127.0.0.1:${tls.port}`,
@@ -81,10 +84,11 @@ describe('choosing the engine', () => {
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = `tcp://127.0.0.1:${tcp.port}`;
     try {
-      const executor = new DockerExecutor();
+      const executor = createPlugin();
       await executor.initialize({ sweep_orphans: false });
-      expect(executor.engine.address).toBe(`tcp://127.0.0.1:${tcp.port}`);
+      expect(executor.state.engine.address).toBe(`tcp://127.0.0.1:${tcp.port}`);
       expect((await executor.execute(echo, {})).success).toBe(true);
+      await executor.shutdown();
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;
@@ -92,7 +96,7 @@ describe('choosing the engine', () => {
   });
 
   it('maps DOCKER_HOST-style hosts to dockerode options', () => {
-    const opts = (raw: Record<string, unknown>) => engineOptions(parsePluginConfig(raw));
+    const opts = (raw: Record<string, unknown>) => engineOptions(dockerPluginConfigSchema.parse(raw));
     expect(opts({ host: 'tcp://10.0.0.5:2375' })).toMatchObject({
       options: { host: '10.0.0.5', port: 2375, protocol: 'http' },
       address: 'http://10.0.0.5:2375',
@@ -113,32 +117,61 @@ describe('choosing the engine', () => {
 });
 
 describe('an engine that is not there answers quickly, never hangs', () => {
-  it('a missing socket: initialize, healthCheck and execute reject with UNAVAILABLE', async () => {
-    const executor = new DockerExecutor();
+  it('a missing socket: initialize rejects with UNAVAILABLE, and the plugin is not set up', async () => {
+    const executor = createPlugin();
     const init = await failure(executor.initialize({ socket_path: '/tmp/ubom-no-such-docker.sock' }));
     expect(init?.code).toBe('UNAVAILABLE');
     expect(init?.message).toBe(
       '[ubom] [docker] the Docker Engine at unix:///tmp/ubom-no-such-docker.sock is unavailable: no such socket',
     );
-    expect((await failure(executor.healthCheck()))?.code).toBe('UNAVAILABLE');
+    expect(() => executor.state).toThrow(/not set up/);
+  });
+
+  it('an engine socket that disappears: healthCheck and execute reject with UNAVAILABLE (retryable)', async () => {
+    const path = join(tmpdir(), `ubom-docker-${process.pid}.sock`);
+    const socket = await unixEngine(path);
+    const executor = createPlugin();
+    await executor.initialize({ socket_path: path, sweep_orphans: false });
+    await socket.close();
+    const health = await failure(executor.healthCheck());
+    expect(health?.code).toBe('UNAVAILABLE');
+    // "no such socket", or a broken pipe when the socket of an earlier call is reused
+    expect(health?.message).toMatch(
+      new RegExp(`^\\[ubom\\] \\[docker\\] the Docker Engine at unix://${path} is unavailable: `),
+    );
     const run = await failure(executor.execute(echo, {}));
     expect(run?.code).toBe('UNAVAILABLE');
     expect((run as { retryable?: boolean }).retryable).toBe(true);
+    await executor.shutdown();
   });
 
   it('an engine that accepts connections but never answers: UNAVAILABLE after request_timeout', async () => {
     const silent = await silentEngine();
     try {
-      const executor = new DockerExecutor();
       const init = await failure(
-        executor.initialize({ host: `tcp://127.0.0.1:${silent.port}`, request_timeout: '300ms' }),
+        createPlugin().initialize({ host: `tcp://127.0.0.1:${silent.port}`, request_timeout: '300ms' }),
       );
       expect(init?.code).toBe('UNAVAILABLE');
       expect(init?.message).toMatch(/no answer in time$/);
-      const run = await failure(executor.execute(echo, {}));
-      expect(run?.code).toBe('UNAVAILABLE');
     } finally {
       await silent.close();
+    }
+    // an engine that answered at initialize, and hangs by the time a work runs
+    const hanging = await tcpEngine();
+    try {
+      const executor = createPlugin();
+      await executor.initialize({
+        host: `tcp://127.0.0.1:${hanging.port}`,
+        request_timeout: '300ms',
+        sweep_orphans: false,
+      });
+      hanging.silence();
+      const run = await failure(executor.execute(echo, {}));
+      expect(run?.code).toBe('UNAVAILABLE');
+      expect(run?.message).toMatch(/no answer in time$/);
+      await executor.shutdown();
+    } finally {
+      await hanging.close();
     }
   });
 });
@@ -146,7 +179,7 @@ describe('an engine that is not there answers quickly, never hangs', () => {
 describe('plugin config', () => {
   it('reports every problem with its path', async () => {
     const error = await failure(
-      new DockerExecutor().initialize({
+      createPlugin().initialize({
         socket_path: '/var/run/docker.sock',
         host: 'tcp://10.0.0.5:2376',
         allowed_host_paths: ['data'],
@@ -165,14 +198,14 @@ describe('plugin config', () => {
   });
 
   it('refuses tls or port without a host', async () => {
-    const error = await failure(new DockerExecutor().initialize({ tls: { ca: 'x' }, port: 2376 }));
+    const error = await failure(createPlugin().initialize({ tls: { ca: 'x' }, port: 2376 }));
     expect(error?.issues?.map((i) => i.path)).toEqual(['config.tls', 'config.port']);
   });
 
   it('never shows the TLS key in an error', async () => {
     const key = '-----BEGIN PRIVATE KEY-----\nnot-really-a-key-9f8e7d\n-----END PRIVATE KEY-----';
     const error = await failure(
-      new DockerExecutor().initialize({
+      createPlugin().initialize({
         host: 'tcp://127.0.0.1:1',
         tls: { ca: certs.ca, cert: certs.clientCert, key },
       }),

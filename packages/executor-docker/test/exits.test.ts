@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerExecutor } from '../src/executor';
+import { createPlugin, type DockerExecutor } from '../src/executor';
 import { ExitEvents } from '../src/exits';
 import { countManaged, docker, dockerWork, IMAGE, RUN_LABELS } from './support/docker';
 import { type EngineProxy, tcpEngine } from './support/proxy';
@@ -23,7 +23,7 @@ async function until(predicate: () => boolean): Promise<void> {
 
 /** An executor whose engine is reached through `proxy`, so its connections can be cut. */
 async function proxied(): Promise<DockerExecutor> {
-  const executor = new DockerExecutor();
+  const executor = createPlugin();
   await executor.initialize({ host: `tcp://127.0.0.1:${proxy.port}`, sweep_orphans: false });
   return executor;
 }
@@ -50,21 +50,22 @@ describe('exit codes from the engine event stream', () => {
 
   it('a run gets its exit code from wait when the stream is closed', async () => {
     const executor = await proxied();
-    executor.engine.exits.close();
+    executor.state.engine.exits.close();
     const result = await executor.execute(exit3(), {});
     expect(result.success).toBe(false);
     expect(result.outputs.exit_code).toBe(3);
     expect(result.outputs.stdout).toBe('bye\n');
-    expect(executor.engine.exits.connected).toBe(false);
+    expect(executor.state.engine.exits.connected).toBe(false);
     await executor.shutdown();
   });
 
   it('reconnects after the engine dropped the stream', async () => {
     const executor = await proxied();
     expect((await executor.execute(exit3(), {})).outputs.exit_code).toBe(3);
-    const exits = executor.engine.exits;
+    const state = executor.state;
+    const exits = state.engine.exits;
     expect(exits.connected).toBe(true); // stays open between works
-    await executor.idle();
+    await executor.state.idle();
     proxy.drop();
     await until(() => !exits.connected);
     const again = await executor.execute(exit3(), {});
@@ -72,6 +73,6 @@ describe('exit codes from the engine event stream', () => {
     expect(exits.connected).toBe(true);
     await executor.shutdown();
     expect(exits.connected).toBe(false);
-    expect(executor.activeContainers).toBe(0);
+    expect(state.activeContainers).toBe(0);
   });
 });

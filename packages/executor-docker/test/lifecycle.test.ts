@@ -37,8 +37,8 @@ beforeAll(async () => {
   });
   writeFileSync(
     worker,
-    `import { DockerExecutor } from './executor.mjs';
-const executor = new DockerExecutor();
+    `import { createPlugin } from './executor.mjs';
+const executor = createPlugin();
 await executor.initialize({ sweep_orphans: false });
 executor.execute(
   { id: 'crashing-worker', type: 'docker', executor_config: { image: ${JSON.stringify(IMAGE)}, command: ['sh', '-c', 'echo started; sleep 60'], labels: ${JSON.stringify(RUN_LABELS)} } },
@@ -151,9 +151,12 @@ describe('cancellation', () => {
       outcome(other.execute(graceful(), {}, { onLog: b.onLog })),
     ];
     await Promise.all([a.seen('ready'), b.seen('ready')]);
-    expect(other.activeContainers).toBe(2);
+    const state = other.state;
+    expect(state.activeContainers).toBe(2);
+    expect(other.activeWorks).toBe(2);
     await other.shutdown();
-    expect(other.activeContainers).toBe(0);
+    expect(state.activeContainers).toBe(0);
+    expect(other.activeWorks).toBe(0);
     expect(await countManaged()).toBe(0);
     for (const r of await Promise.all(runs)) expect('error' in r && r.error.code).toBe('ABORTED');
   });
@@ -226,8 +229,8 @@ describe('orphan sweep', () => {
     try {
       const sweeper = await newExecutor({ sweep_orphans: true });
       // (orphans of other runs on this host may be swept too)
-      expect(sweeper.sweptContainers).toEqual(expect.arrayContaining([orphan, stoppedOrphan]));
-      for (const id of [liveOwner, otherHost, kept]) expect(sweeper.sweptContainers).not.toContain(id);
+      expect(sweeper.state.sweptContainers).toEqual(expect.arrayContaining([orphan, stoppedOrphan]));
+      for (const id of [liveOwner, otherHost, kept]) expect(sweeper.state.sweptContainers).not.toContain(id);
       for (const id of [orphan, stoppedOrphan])
         await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
       for (const id of [liveOwner, otherHost, kept])
@@ -263,7 +266,7 @@ describe('orphan sweep', () => {
     expect(left[0]?.Labels['ubom.work-id']).toBe('crashing-worker');
 
     const next = await newExecutor({ sweep_orphans: true });
-    expect(next.sweptContainers).toContain(left[0]?.Id);
+    expect(next.state.sweptContainers).toContain(left[0]?.Id);
     expect(await managedContainers(owner)).toEqual([]);
   });
 });

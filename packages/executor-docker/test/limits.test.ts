@@ -1,8 +1,8 @@
 import { ValidationError } from '@ubom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerConfigSchema } from '../src/config';
 import { createOptions } from '../src/container';
 import type { DockerExecutor } from '../src/executor';
-import { parseConfig } from '../src/validate';
 import { countManaged, docker, dockerWork, newExecutor } from './support/docker';
 
 let executor: DockerExecutor;
@@ -14,8 +14,10 @@ afterAll(async () => {
   expect(await countManaged()).toBe(0);
 });
 
-const hostConfigOf = (resources: Record<string, unknown>) =>
-  createOptions(dockerWork({ resources }), parseConfig(dockerWork({ resources })), 'x').HostConfig;
+const hostConfigOf = (resources: Record<string, unknown>) => {
+  const work = dockerWork({ resources });
+  return createOptions(work, dockerConfigSchema.parse(work.executor_config), 'x').HostConfig;
+};
 
 describe('resources', () => {
   it('maps cpu_limit to NanoCpus and memory_limit to bytes with swap equal to memory', () => {
@@ -35,13 +37,9 @@ describe('resources', () => {
     });
   });
 
-  it('refuses a memory_limit under the 6m Docker accepts, and a zero cpu_limit, before running anything', () => {
-    let error: unknown;
-    try {
-      parseConfig(dockerWork({ resources: { memory_limit: '256k', cpu_limit: '0' } }));
-    } catch (e) {
-      error = e;
-    }
+  it('refuses a memory_limit under the 6m Docker accepts, and a zero cpu_limit, before running anything', async () => {
+    const work = dockerWork({ command: ['true'], resources: { memory_limit: '256k', cpu_limit: '0' } });
+    const error = await executor.execute(work, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues).toEqual([
       { path: 'executor_config.resources.memory_limit', message: 'must be at least 6m' },
@@ -107,16 +105,16 @@ describe('resources', () => {
     );
     expect(result.success).toBe(false);
     expect(result.outputs.oom_killed).toBe(true);
-    expect(result.metrics.oom_killed).toBe(true);
+    expect(result.metrics.oomKilled).toBe(true);
     expect(result.outputs.exit_code).toBe(137);
     // the engine itself misses some OOM kills (exit seen before the OOM event): then it is inferred
-    expect(result.metrics.oom_source).toMatch(/^(engine|inferred)$/);
+    expect(result.metrics.oomSource).toMatch(/^(engine|inferred)$/);
     expect(result.error).toMatch(
-      result.metrics.oom_source === 'engine'
+      result.metrics.oomSource === 'engine'
         ? /^the container ran out of memory \(memory_limit 16m\) and was killed/
         : /^the container was killed \(exit code 137\), most likely out of memory \(memory_limit 16m\)/,
     );
-    await executor.idle();
+    await executor.state.idle();
     expect(await countManaged()).toBe(0);
   });
 });

@@ -108,7 +108,7 @@ describe('large output', () => {
     expect(result.success).toBe(true);
     expect(streamed).toBe(lines);
     expect(last).toHaveLength(99);
-    expect(result.metrics.stdout_bytes).toBe(lines * 100);
+    expect(result.metrics.stdoutBytes).toBe(lines * 100);
     expect(result.logs.length).toBeLessThanOrEqual(1000);
     // stdout and stderr reach the engine through separate pipes: 'done' may overtake the last stdout lines
     expect(doneSeen).toBe(true);
@@ -116,7 +116,7 @@ describe('large output', () => {
     expect(JSON.stringify(result).length).toBeLessThan(1024 * 1024);
     // nothing of the 50 MB is kept once the work is over
     expect(retained).toBeLessThan(16 * 1024 * 1024);
-    await executor.idle();
+    await executor.state.idle();
     expect(await countManaged()).toBe(0);
   });
 });

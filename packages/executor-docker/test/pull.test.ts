@@ -1,7 +1,7 @@
 import type { LogEntry } from '@ubom/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerExecutor } from '../src/executor';
-import { countManaged, docker, dockerWork, newExecutor } from './support/docker';
+import { countManaged, docker, dockerWork, IMAGE, newExecutor } from './support/docker';
 import { type FakeRegistry, startRegistry } from './support/registry';
 
 const password = 'pw-7c1e9b5d-registry-secret';
@@ -48,7 +48,7 @@ describe('pulling images', () => {
     expect(first.success).toBe(true);
     expect(first.outputs.stdout).toBe('pulled\n');
     expect(first.outputs.image).toBe(`${registry.repository}@${registry.manifestDigest}`);
-    expect(first.metrics.pull_ms).toBeGreaterThan(0);
+    expect(first.metrics.pullMs).toBeGreaterThan(0);
     expect(first.logs.map((l) => l.message)).toContain(`pulling image ${registry.repository}:latest`);
     expect(registry.authorizations).toContain(`Basic ${Buffer.from(`robot:${password}`).toString('base64')}`);
     expect(JSON.stringify(first)).not.toContain(password);
@@ -56,7 +56,7 @@ describe('pulling images', () => {
     const manifests = registry.manifestRequests;
     const second = await executor.execute(work, {});
     expect(second.success).toBe(true);
-    expect(second.metrics.pull_ms).toBe(0);
+    expect(second.metrics.pullMs).toBe(0);
     expect(registry.manifestRequests).toBe(manifests);
   });
 
@@ -74,22 +74,28 @@ describe('pulling images', () => {
     expect(registry.manifestRequests).toBeGreaterThan(manifests);
   });
 
-  it('a refused login is UNAVAILABLE and the password appears nowhere', async () => {
+  it('a refused login is UNAVAILABLE, and neither the password nor the Basic credentials derived from it appear', async () => {
     const wrong = 'wrong-pw-3a8d0f-not-shown';
+    // "robot-x:" is 8 bytes: the base64 of the password alone is not a part of the base64 of the pair
     const work = dockerWork({
       image: `${registry.repository}:latest`,
       command: ['true'],
-      auth: { username: 'robot', password: wrong },
+      auth: { username: 'robot-x', password: wrong },
     });
+    const basic = `Basic ${Buffer.from(`robot-x:${wrong}`).toString('base64')}`;
     const error = await failure(executor.execute(work, {}));
     expect(error?.code).toBe('UNAVAILABLE');
     expect(error?.message).toMatch(
       /^\[ubom\] \[docker\] could not pull image "127\.0\.0\.1:\d+\/ubom\/busybox:latest"/,
     );
+    // the registry echoed the credentials it refused; the engine passed its words on
+    expect(registry.authorizations).toContain(basic);
+    expect(error?.message).toMatch(/\(refused: \*\*\*\)/);
     const text = await visible((onLog) => executor.execute(work, {}, { onLog }));
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(Buffer.from(wrong).toString('base64'));
-    await executor.idle(); // earlier tests' containers, removed just after their results
+    expect(text).not.toContain(basic.slice('Basic '.length));
+    await executor.state.idle(); // earlier tests' containers, removed just after their results
     expect(await countManaged()).toBe(0);
   });
 
@@ -108,17 +114,29 @@ describe('pulling images', () => {
     expect(await visible((onLog) => executor.execute(work, {}, { onLog }))).not.toContain(token);
   });
 
-  it('a missing image with pull_policy never is NOT_FOUND without asking any registry', async () => {
+  it('a missing image with pull_policy never is a ValidationError at executor_config.image, without asking any registry', async () => {
     const requests = registry.authorizations.length;
-    const error = await failure(
-      executor.execute(
-        dockerWork({ image: `${registry.repository}:latest`, command: ['true'], pull_policy: 'never' }),
-        {},
-      ),
-    );
-    expect(error?.code).toBe('NOT_FOUND');
-    expect(error?.message).toMatch(/is not on the engine and pull_policy is "never"/);
+    const work = dockerWork({
+      image: `${registry.repository}:latest`,
+      command: ['true'],
+      pull_policy: 'never',
+    });
+    const issues = [
+      {
+        path: 'executor_config.image',
+        message: `image "${registry.repository}:latest" is not on the engine and pull_policy is "never"`,
+      },
+    ];
+    // the dry run asks the engine; execute refuses it the same way when the create finds no image
+    await expect(executor.dryRun(work)).rejects.toMatchObject({ code: 'VALIDATION', issues });
+    await expect(executor.execute(work, {})).rejects.toMatchObject({ code: 'VALIDATION', issues });
     expect(registry.authorizations.length).toBe(requests);
+    expect(
+      await executor.dryRun({ ...work, executor_config: { ...work.executor_config, image: IMAGE } }),
+    ).toEqual({
+      image: IMAGE,
+      present: true,
+    });
   });
 
   it('a cancel during the pull rejects with AbortError and creates nothing', async () => {
@@ -144,7 +162,7 @@ describe('pulling images', () => {
       );
       const error = await running;
       expect(error?.code).toBe('ABORTED');
-      await executor.idle();
+      await executor.state.idle();
       expect(await countManaged()).toBe(0);
     } finally {
       release();

@@ -68,7 +68,7 @@ describe('running containers', () => {
     );
     expect(result.success).toBe(false);
     expect(result.outputs.exit_code).toBe(3);
-    expect(result.metrics.exit_code).toBe(3);
+    expect(result.metrics.exitCode).toBe(3);
     expect(result.error).toBe(
       'the container exited with code 3: problem 3\nproblem 4\nproblem 5\nproblem 6\nproblem 7',
     );
@@ -108,9 +108,9 @@ describe('running containers', () => {
     expect(result.outputs.image).toMatch(new RegExp(`^(${image.Id}|[^@]+@sha256:[0-9a-f]{64})$`));
     expect(result.outputs.image_id).toBe(image.Id);
     expect(result.outputs.container_id).toMatch(/^[a-f0-9]{64}$/);
-    for (const key of ['pull_ms', 'create_ms', 'run_ms']) expect(typeof result.metrics[key]).toBe('number');
-    expect(result.metrics.pull_ms).toBe(0);
-    expect(result.metrics.exit_code).toBe(0);
+    for (const key of ['pullMs', 'createMs', 'runMs']) expect(typeof result.metrics[key]).toBe('number');
+    expect(result.metrics.pullMs).toBe(0);
+    expect(result.metrics.exitCode).toBe(0);
     const outputsSchema = createAjv().compile(executor.getSchema().outputs as object);
     expect(outputsSchema(result.outputs), JSON.stringify(outputsSchema.errors)).toBe(true);
   });
@@ -196,8 +196,8 @@ describe('labels and keep_container', () => {
 
   it('removes the container of a finished work: idle() resolves once it is gone', async () => {
     const result = await executor.execute(dockerWork({ command: ['true'] }), {});
-    await executor.idle();
-    expect(executor.activeContainers).toBe(0);
+    await executor.state.idle();
+    expect(executor.state.activeContainers).toBe(0);
     await expect(docker.getContainer(String(result.outputs.container_id)).inspect()).rejects.toMatchObject({
       statusCode: 404,
     });
@@ -210,8 +210,9 @@ describe('labels and keep_container', () => {
       other.execute(dockerWork({ command: ['sh', '-c', 'exit 3'] }), {}),
     ]);
     expect(results.map((r) => r.outputs.exit_code)).toEqual([0, 3]);
+    const state = other.state;
     await other.shutdown();
-    expect(other.activeContainers).toBe(0);
+    expect(state.activeContainers).toBe(0);
     expect(await countManaged()).toBe(0);
   });
 });

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 /** The ValidationError issues `execute` rejects with (and that nothing ran). */
 async function refusal(config: Record<string, unknown>, on: DockerExecutor = executor) {
-  await on.idle();
+  await on.state.idle();
   const before = await countManaged();
   const error = await on.execute(dockerWork(config), {}).then(
     () => undefined,
@@ -78,7 +78,7 @@ describe('volumes', () => {
       expect([write.success, read.success]).toEqual([true, true]);
       expect(read.outputs.stdout).toBe('kept\n');
     } finally {
-      await executor.idle(); // the volume is in use until the read's container is removed
+      await executor.state.idle(); // the volume is in use until the read's container is removed
       await docker.getVolume(name).remove({ force: true });
     }
   });

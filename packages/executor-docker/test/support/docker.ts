@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { inject } from 'vitest';
 import { ownerId } from '../../src';
-import { DockerExecutor } from '../../src/executor';
+import { createPlugin, type DockerExecutor } from '../../src/executor';
 
 /** Built by scripts/setup-docker.sh from busybox-static: every applet, /etc/passwd with nobody. */
 export const IMAGE = process.env.UBOM_TEST_IMAGE ?? 'ubom-test/busybox:latest';
@@ -23,7 +23,7 @@ export async function countManaged(owner = ownerId()): Promise<number> {
 
 /** An initialised executor (sweep off: other test workers' containers are none of its business). */
 export async function newExecutor(config: Record<string, unknown> = {}): Promise<DockerExecutor> {
-  const executor = new DockerExecutor();
+  const executor = createPlugin();
   await executor.initialize({ sweep_orphans: false, ...config });
   return executor;
 }

@@ -43,8 +43,40 @@ const pipeToEngine = (client: Socket) => {
 };
 
 /** A plain TCP endpoint for the engine (what `dockerd -H tcp://…` gives). */
-export function tcpEngine(): Promise<EngineProxy> {
-  return listen(createServer(pipeToEngine), new Set());
+export async function tcpEngine(): Promise<EngineProxy & { silence(): void }> {
+  let silent = false;
+  const proxy = await listen(
+    createServer((client) => {
+      if (!silent) pipeToEngine(client);
+    }),
+    new Set(),
+  );
+  return {
+    ...proxy,
+    /** Cuts the open connections; from now on it accepts connections and never answers (a hung engine). */
+    silence: () => {
+      silent = true;
+      proxy.drop();
+    },
+  };
+}
+
+/** A unix socket in front of the engine's, at `path`: closing it removes the socket file. */
+export async function unixEngine(path: string): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer(pipeToEngine);
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return {
+    close: () =>
+      new Promise<void>((done) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => done());
+      }),
+  };
 }
 
 /** A mutual-TLS endpoint for the engine (what `dockerd --tlsverify -H tcp://…:2376` gives). */

@@ -83,15 +83,30 @@ export async function startRegistry(credentials: {
     holdBlobs: undefined as Promise<void> | undefined,
   };
 
-  const fail = (res: ServerResponse, status: number, code: string, extra: Record<string, string> = {}) => {
+  const fail = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    extra: Record<string, string> = {},
+    detail = '',
+  ) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...extra });
-    res.end(JSON.stringify({ errors: [{ code, message: code.toLowerCase().replace(/_/g, ' ') }] }));
+    res.end(
+      JSON.stringify({ errors: [{ code, message: `${code.toLowerCase().replace(/_/g, ' ')}${detail}` }] }),
+    );
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const auth = req.headers.authorization;
     if (auth) state.authorizations.push(auth);
+    // a careless registry: it says which credentials it refused (the executor must mask them)
     if (auth !== expected)
-      return fail(res, 401, 'UNAUTHORIZED', { 'WWW-Authenticate': 'Basic realm="ubom-test"' });
+      return fail(
+        res,
+        401,
+        'UNAUTHORIZED',
+        { 'WWW-Authenticate': 'Basic realm="ubom-test"' },
+        auth ? ` (refused: ${auth})` : '',
+      );
     const url = req.url ?? '/';
     if (url === '/v2/' || url === '/v2') {
       res.writeHead(200, {

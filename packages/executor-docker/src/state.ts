@@ -1,0 +1,89 @@
+import type Docker from 'dockerode';
+import { PendingRemovals } from './cleanup';
+import { createEngine, type Engine, pingEngine } from './engine';
+import type { DockerPluginConfig } from './plugin-config';
+import { DEFAULT_SOCKETS, type MountRules } from './safety';
+import { sweepOrphans } from './sweep';
+
+/**
+ * What one plugin instance holds (`plugin.state`): the engine client and its event stream, the
+ * containers of works in flight, and the removals still running after their works resolved.
+ */
+export class DockerState {
+  readonly engine: Engine;
+  readonly config: DockerPluginConfig;
+  /** The plugin-wide mount rules `validate` applies. */
+  readonly mountRules: MountRules;
+  readonly #containers = new Set<Docker.Container>();
+  /** Removals of containers whose work has already settled. */
+  readonly #removals = new PendingRemovals();
+  #swept: string[] = [];
+
+  constructor(config: DockerPluginConfig) {
+    this.config = config;
+    this.engine = createEngine(config);
+    const own = this.engine.socketPath;
+    this.mountRules = {
+      allowDangerous: config.allow_dangerous_mounts,
+      allowedHostPaths: config.allowed_host_paths,
+      socketPaths: [...new Set([...(own ? [own] : []), ...DEFAULT_SOCKETS])],
+      local: own !== undefined,
+    };
+  }
+
+  /** Containers of works in flight, and of finished works still being removed. */
+  get activeContainers(): number {
+    return this.#containers.size;
+  }
+
+  /** Ids of the orphaned containers the last sweep removed. */
+  get sweptContainers(): readonly string[] {
+    return this.#swept;
+  }
+
+  /** Removes managed containers whose owner process (on this host) no longer runs. */
+  async sweepOrphans(): Promise<string[]> {
+    this.#swept = await sweepOrphans(this.engine);
+    return this.#swept;
+  }
+
+  /**
+   * Resolves once every container of a finished work is removed. A work that exited by itself resolves
+   * as soon as its result is known, and its container is removed just after, in the background; await
+   * this to see the engine with none of them left (tests do; `shutdown()` does too).
+   */
+  async idle(): Promise<void> {
+    await this.#removals.idle();
+  }
+
+  /** Counts `container` as active; returns the function that forgets it. */
+  track(container: Docker.Container): () => void {
+    this.#containers.add(container);
+    return () => this.#containers.delete(container);
+  }
+
+  /** Removes `container` in the background (tracked until it is gone), then calls `forget`. */
+  removeLater(container: Docker.Container, forget: () => void): void {
+    this.#removals.add(this.engine, container, forget);
+  }
+
+  /** Waits for the pending removals (bounded), then ends the event stream. Works are over by now. */
+  async close(): Promise<void> {
+    // bounded: each attempt is bounded by request_timeout, and they are retried a few times
+    if (!(await this.#removals.settle(4 * this.engine.requestTimeoutMs + 5000))) {
+      process.emitWarning(
+        `[ubom] [docker] shutdown: ${this.#removals.size} container removal(s) still pending; the next initialize sweeps them`,
+        { code: 'UBOM_DOCKER_REMOVE_PENDING' },
+      );
+    }
+    this.engine.exits.close();
+  }
+}
+
+/** The plugin's setup: picks the engine, checks it answers, and sweeps the containers of dead owners. */
+export async function openState(config: DockerPluginConfig): Promise<DockerState> {
+  const state = new DockerState(config);
+  await pingEngine(state.engine);
+  if (config.sweep_orphans) await state.sweepOrphans();
+  return state;
+}
