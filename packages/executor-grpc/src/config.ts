@@ -1,6 +1,9 @@
 import { createAjv, DURATION_PATTERN, ValidationError, type ValidationIssue, zodIssues } from '@ubom/core';
 import { z } from 'zod';
 
+/** The scope of this package's errors: `[ubom] [grpc] …`. */
+export const SCOPE = 'grpc';
+
 /** gRPC status code names, as grpcurl and the gRPC docs spell them. */
 export const STATUS_CODE_NAMES = [
   'OK',
@@ -174,8 +177,6 @@ export const grpcConfigJsonSchema = z.toJSONSchema(grpcConfigSchema, {
   io: 'input',
 });
 
-const SCOPE = { scope: 'grpc' } as const;
-
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -223,5 +224,5 @@ export function parseConfig(raw: unknown): GrpcConfig {
   if (parsed.success && cross.length === 0) return parsed.data;
   const issues = parsed.error ? zodIssues(parsed.error, 'executor_config', grpcConfigSchema) : [];
   issues.push(...cross);
-  throw new ValidationError(issues, SCOPE);
+  throw new ValidationError(issues, { scope: SCOPE });
 }

@@ -19,19 +19,14 @@ import { ChannelPool, type Lease } from './channel-pool';
 import { decodeMessage } from './codec';
 import { compileConfigCheck, type GrpcConfig, grpcConfigJsonSchema, parseConfig } from './config';
 import { resolveTls, resolveTlsNow } from './credentials';
-import {
-  DescriptorCache,
-  type DescriptorSource,
-  filesKey,
-  ReflectionRefused,
-  type ResolvedMethod,
-} from './descriptors';
+import { DescriptorCache, type ResolvedMethod } from './descriptors';
 import { checkHealth } from './health';
 import { codeName, toWorkResult } from './mapping';
 import { type GrpcPluginConfig, OUTPUTS_SCHEMA, parsePluginConfig } from './plugin-config';
 import { ReflectionAborted } from './reflection';
 import { buildMetadata, type DryRunReport, encodeRequests, kindOf, preview } from './request';
 import { retryChannelOptions } from './retry';
+import { type DescriptorSource, filesKey, ReflectionRefused } from './sources';
 
 const SCOPE = 'grpc';
 export const GRPC_WORK_TYPE = 'grpc';

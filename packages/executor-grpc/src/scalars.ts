@@ -59,34 +59,6 @@ export function scalar(type: string, value: unknown): Converted {
   }
 }
 
-const INT32_TYPES = new Set(['int32', 'sint32', 'sfixed32']);
-
-/** The common, valid cases without allocating; `undefined` sends the value to the full check. */
-export function fastScalar(type: string, value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-      if (type === 'string') return value;
-      // up to 15 digits always fits any 64-bit integer type (a sign only the signed ones)
-      if (
-        LONG.has(type) &&
-        value.length <= 15 &&
-        /^-?[0-9]+$/.test(value) &&
-        (value[0] !== '-' || type[0] === 's' || type === 'int64')
-      )
-        return value;
-      return undefined;
-    case 'boolean':
-      return type === 'bool' ? value : undefined;
-    case 'number':
-      if (type === 'double') return value;
-      if (INT32_TYPES.has(type) && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)
-        return value;
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
 export function enumValue(type: Enum, value: unknown): Converted {
   if (typeof value === 'string') {
     if (type.values[value] !== undefined) return { value };
