@@ -63,9 +63,11 @@ function aborted(signal: AbortSignal): { promise: Promise<'abort'>; dispose: () 
   return { promise, dispose };
 }
 
-/** Why the work's signal aborted, for the log line of the stop. */
+/** Why the work's signal aborted, for the log line of the stop ("timed out after 1s", "the executor is shutting down"). */
 const reasonOf = (signal: AbortSignal): string =>
-  signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+  signal.reason instanceof Error
+    ? signal.reason.message.replace(/^\[ubom\] (\[[^\]]*\] )?/, '')
+    : 'cancelled';
 
 /**
  * One work, start to finish: (pull,) create, attach, start, wait; on cancel or timeout stop (grace),

@@ -88,7 +88,9 @@ describe('timeouts', () => {
     expect(result.metrics.timedOut).toBe(true);
     expect(result.outputs.exit_code).toBe(137); // killed once the grace period was over
     expect(result.outputs.oom_killed).toBe(false);
-    expect(result.logs.map((l) => l.message)).toContain('ready');
+    expect(result.logs.map((l) => l.message)).toEqual(
+      expect.arrayContaining(['ready', 'stopping the container: timed out after 1s']),
+    );
     expect(await countManaged()).toBe(0);
   });
 
