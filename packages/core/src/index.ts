@@ -67,6 +67,7 @@ export { LruCache } from './util/lru';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';
+export { boundsIssues, MAX_DEPTH, MAX_WORK_SIZE } from './validation/bounds';
 export { joinPath } from './validation/describe';
 export { SchemaValidator, type SecretValues } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';

@@ -16,6 +16,7 @@ import {
 } from '../types';
 import { throwIfAborted } from '../util/abort';
 import { durationProblem, parseDuration } from '../util/duration';
+import { boundsIssues } from '../validation/bounds';
 import { WorkRun } from './run';
 import { type CompiledSchema, type ConfigOf, type ConfigSchema, compileSchema } from './schema';
 import type { ExecutorSpec } from './spec';
@@ -225,6 +226,8 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
     };
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw masked([{ path: 'executor_config', message: 'must be an object' }]);
+    const bounds = boundsIssues(raw, 'executor_config');
+    if (bounds.length > 0) throw masked(bounds);
     const { timeout, rest } = splitOwnTimeout(raw as Record<string, unknown>);
     const issues: ValidationIssue[] = [];
     const problem = timeout === undefined ? undefined : durationProblem(timeout);

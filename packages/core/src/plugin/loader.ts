@@ -190,7 +190,11 @@ export class DefaultPluginLoader {
   }
 }
 
-/** Settles with `promise`, or with `onTimeout()` once `ms` pass (the timer never keeps the process alive). */
+/**
+ * Settles with `promise`, or with `onTimeout()` once `ms` pass. The timer keeps the process alive while
+ * the call is pending (else a hung call with nothing else scheduled ends the process, exit 13, instead of
+ * becoming an error); it is cleared as soon as the call settles.
+ */
 export function withDeadline<T>(
   promise: Promise<T>,
   ms: number,
@@ -201,7 +205,6 @@ export function withDeadline<T>(
     timer = setTimeout(() => {
       Promise.resolve().then(onTimeout).then(resolve, reject);
     }, ms);
-    timer.unref?.();
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -14,10 +14,13 @@ import { SchemaValidator, type SecretValues } from '../validation/schema-validat
 import { suggest } from '../validation/suggest';
 import { guardSync, toPluginError } from './guard';
 import { runWork } from './run-work';
+import { boundedValidation, timedOutWhileValidating } from './validation-bound';
 
 export interface EnhancedWorkRegistryOptions {
   /** After a timeout or cancel, how long an executor may take to clean up before it is abandoned. Default 30 s. */
   abortGraceMs?: number;
+  /** Bound of an executor's asynchronous `validate` before a run (within `work.timeout` too). Default 30 s. */
+  validateTimeoutMs?: number;
   /** Names the package to install when a work's type has no executor. */
   missingExecutorHint?: (type: WorkType) => string | undefined;
   /**
@@ -57,12 +60,14 @@ export class EnhancedWorkRegistry {
   readonly #entries = new Map<WorkType, Entry>();
   readonly #validator = new SchemaValidator();
   readonly #abortGraceMs: number;
+  readonly #validateTimeoutMs: number;
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
   readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
   readonly #resolving = new Map<WorkType, Promise<void>>();
 
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
+    this.#validateTimeoutMs = options.validateTimeoutMs ?? 30_000;
     this.#hint = options.missingExecutorHint;
     this.#resolve = options.resolveExecutor;
   }
@@ -117,7 +122,15 @@ export class EnhancedWorkRegistry {
     await this.#resolveMissing(work);
     const entry = this.#prepare(work);
     const masker = this.#masker(work);
-    await this.#executorValidate(entry, work, masker);
+    const validating = this.#executorValidate(entry, work, masker);
+    if (validating) {
+      const bound = {
+        timeoutMs: undefined,
+        validateTimeoutMs: this.#validateTimeoutMs,
+        signal: options.signal,
+      };
+      await boundedValidation(validating, entry.pluginName, bound);
+    }
     const dryRun = (entry.executor as Partial<DryRunnable>).dryRun;
     if (!options.dryRun || typeof dryRun !== 'function') return;
     try {
@@ -141,13 +154,22 @@ export class EnhancedWorkRegistry {
     if (this.#resolve) await this.#resolveMissing(work);
     const entry = this.#prepare(work);
     const masker = this.#masker(work);
+    const timeoutMs = work.timeout === undefined ? undefined : parseDuration(work.timeout);
+    let spentMs = 0;
     const validating = this.#executorValidate(entry, work, masker);
-    if (validating) await validating;
+    if (validating) {
+      const t0 = performance.now();
+      const bound = { timeoutMs, validateTimeoutMs: this.#validateTimeoutMs, signal: options.signal };
+      const timedOut = await boundedValidation(validating, entry.pluginName, bound);
+      if (timedOut) return timedOutWhileValidating(timedOut, entry.pluginName);
+      spentMs = performance.now() - t0;
+    }
     return runWork(work, workContext, options, {
       executor: entry.executor,
       pluginName: entry.pluginName,
       masker,
-      timeoutMs: work.timeout === undefined ? undefined : parseDuration(work.timeout),
+      timeoutMs,
+      spentMs,
       abortGraceMs: this.#abortGraceMs,
     });
   }

@@ -10,6 +10,8 @@ export interface RunSettings {
   pluginName: string;
   masker: Masker | undefined;
   timeoutMs: number | undefined;
+  /** Time `work.timeout` already spent before the run (the executor's `validate`). */
+  spentMs: number;
   /** How long an executor may take to settle once its signal aborted before it is abandoned. */
   abortGraceMs: number;
 }
@@ -18,8 +20,6 @@ type Outcome = { value: unknown } | { error: unknown };
 
 const TAIL = 1000;
 const ABANDONED = Symbol('abandoned');
-/** Node's timers hold at most 2^31-1 ms (~24.8 days); a longer timeout would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Calls an executor method; a synchronous throw or a plain value becomes a promise like any other. */
 function invoke<T>(fn: () => Promise<T>): Promise<T> {
@@ -71,7 +71,7 @@ export async function runWork(
     }
   }
 
-  const abort = new AbortState(outer, timeoutMs, s.abortGraceMs);
+  const abort = new AbortState(outer, timeoutMs, s.spentMs, s.abortGraceMs);
   const tail: LogEntry[] = [];
   const onLog = options.onLog && safe(options.onLog);
   // Entries are kept for a timed-out result when the executor could not return its own.
@@ -139,16 +139,21 @@ class AbortState {
   readonly #own: boolean;
   readonly #graceMs: number;
 
-  constructor(outer: AbortSignal | undefined, timeoutMs: number | undefined, graceMs: number) {
+  constructor(
+    outer: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    spentMs: number,
+    graceMs: number,
+  ) {
     this.#outer = outer;
     this.#own = timeoutMs !== undefined;
     this.#graceMs = graceMs;
     // the state itself listens (`handleEvent`): no closure per work on this hot path
     outer?.addEventListener('abort', this, { once: true });
-    if (timeoutMs !== undefined && timeoutMs <= MAX_TIMER_MS) {
+    if (timeoutMs !== undefined) {
       this.#timer = setTimeout(
         () => this.#abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`, timeoutMs)),
-        timeoutMs,
+        Math.max(0, timeoutMs - spentMs),
       );
     }
   }

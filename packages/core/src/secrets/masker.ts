@@ -6,18 +6,42 @@ export const MIN_MASKED_LENGTH = 4;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The forms a secret takes once encoded: as is, base64 (std and URL-safe), URL-encoded, JSON-escaped. */
+/** `%xx` escapes in lowercase (`%2f`), as some clients write them. */
+const lowerEscapes = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+
+/**
+ * The forms a secret takes once encoded: as is, base64 (std, unpadded and URL-safe), hex (both cases),
+ * URL-encoded (`encodeURIComponent`, lowercase escapes, `encodeURI`, form-encoded with `+` for a
+ * space) and JSON-escaped.
+ */
+/** `encode(text)`, or `text` itself where it cannot be encoded (a lone surrogate is a URIError). */
+function attempt(encode: (text: string) => string, text: string): string {
+  try {
+    return encode(text);
+  } catch {
+    return text;
+  }
+}
+
 function encodedForms(secret: string): string[] {
-  const b64 = Buffer.from(secret).toString('base64');
+  const bytes = Buffer.from(secret);
+  const b64 = bytes.toString('base64');
+  const hex = bytes.toString('hex');
+  const component = attempt(encodeURIComponent, secret);
   const forms = [
     secret,
     b64,
     b64.replace(/=+$/, ''),
-    Buffer.from(secret).toString('base64url'),
-    encodeURIComponent(secret),
+    bytes.toString('base64url'),
+    hex,
+    hex.toUpperCase(),
+    component,
+    lowerEscapes(component),
+    attempt(encodeURI, secret),
+    new URLSearchParams([['', secret]]).toString().slice(1),
     JSON.stringify(secret).slice(1, -1),
   ];
-  return forms.filter((f) => f.length >= MIN_MASKED_LENGTH);
+  return [...new Set(forms)].filter((f) => f.length >= MIN_MASKED_LENGTH);
 }
 
 const PENDING = Symbol('pending');

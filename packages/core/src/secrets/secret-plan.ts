@@ -1,4 +1,5 @@
 import type { JSONSchema } from '../types';
+import { MAX_DEPTH } from '../validation/bounds';
 
 /** Where secrets sit in a config, derived once per schema from its `writeOnly: true` fields. */
 interface SecretPlan {
@@ -130,6 +131,8 @@ function collect(
   }
   if (value === null || typeof value !== 'object' || ancestors.has(value)) return;
   if (!secret && all.length === 0) return;
+  // deeper than any work may nest (such a work is refused, see `boundsIssues`): no stack overflow
+  if (ancestors.size > MAX_DEPTH) return;
   ancestors.add(value);
   if (Array.isArray(value)) {
     value.forEach((item, i) => {

@@ -4,8 +4,9 @@ import type Ajv2020 from 'ajv/dist/2020.js';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
-import { DURATION_PATTERN } from '../util/duration';
+import { DURATION_PATTERN, durationProblem, MAX_DURATION_MS, parseDuration } from '../util/duration';
 import { createAjv, createAjvDraft07 } from './ajv';
+import { boundsIssues } from './bounds';
 import { withDiscriminators } from './discriminators';
 import { type SecretTest, toIssues } from './issues';
 import { suggest } from './suggest';
@@ -132,8 +133,13 @@ export class SchemaValidator {
         },
       ];
     }
+    const bounds = boundsIssues(work, '');
+    if (bounds.length > 0) return bounds;
     const issues = this.#envelope(work) ? [] : toIssues(this.#envelope.errors ?? [], '');
-    const { type, executor_config: config, inputs } = work as Partial<Work>;
+    const { type, executor_config: config, inputs, timeout } = work as Partial<Work>;
+    const timeoutMs = parseDuration(timeout);
+    if (timeoutMs !== undefined && timeoutMs > MAX_DURATION_MS)
+      issues.push({ path: 'timeout', message: durationProblem(timeout) as string });
     if (typeof type !== 'string' || type.length === 0) return issues;
     const compiled = this.#types.get(type);
     if (!compiled) {
