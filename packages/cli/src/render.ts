@@ -60,11 +60,19 @@ export interface WorkTitle {
   title: string;
 }
 
+/** Longest value the CLI echoes back (an id, a type, a path) before cutting it with an ellipsis. */
+export const MAX_ECHO = 120;
+
+/** `text`, cut to `max` characters with an ellipsis when longer (a 10 MB id is not printed back). */
+export function clip(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** How to name a work in messages; safe on anything JSON.parse returns (nothing is validated yet). */
 export function titleOf(work: unknown): WorkTitle {
   const w = (work !== null && typeof work === 'object' ? work : {}) as Partial<Record<keyof Work, unknown>>;
-  const type = typeof w.type === 'string' ? w.type : 'unknown';
-  const name = typeof w.name === 'string' ? w.name : typeof w.id === 'string' ? w.id : 'work';
+  const type = typeof w.type === 'string' ? clip(w.type) : 'unknown';
+  const name = clip(typeof w.name === 'string' ? w.name : typeof w.id === 'string' ? w.id : 'work');
   return { type, title: `${name} (${type})` };
 }
 
@@ -183,7 +191,8 @@ export function formatIssues(
   p: Palette,
 ): string {
   const head = `${p.red('[ubom]')} ${label}: invalid work, ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
-  return `${[head, ...issues.map((i) => `  - ${p.bold(i.path)}: ${i.message}`)].join('\n')}\n`;
+  const lines = issues.map((i) => `  - ${p.bold(clip(i.path))}: ${clip(i.message, 4 * MAX_ECHO)}`);
+  return `${[head, ...lines].join('\n')}\n`;
 }
 
 /** Rows as aligned columns (two spaces apart), trailing spaces trimmed. */

@@ -11,6 +11,14 @@ describe('ubom validate', () => {
     expect(stderr).toBe('');
   });
 
+  it('cuts a long id it echoes back with an ellipsis (a 10 MB id is not printed back)', async () => {
+    const id = 'x'.repeat(10 * 1024 * 1024);
+    const path = files.write('long-id.json', { id, type: 'process', executor_config: { command: ['true'] } });
+    const { code, stdout } = await ubom(['validate', path]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`valid: ${path} (process work "${'x'.repeat(119)}…")\n`);
+  });
+
   it('reads from stdin with -', async () => {
     const { code, stdout } = await ubom(['validate', '-'], {
       input: JSON.stringify({ id: 'x', type: 'process', executor_config: { command: ['true'] } }),

@@ -3,15 +3,18 @@ import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
 import { openExecutors } from '../executors';
 import { readWork } from '../read-work';
-import { formatIssues, paletteFor } from '../render';
+import { clip, formatIssues, paletteFor } from '../render';
 
-/** Schema and executor checks, nothing runs. Every problem at once with its JSON path. */
+/**
+ * Schema and executor checks, and the executor's dry run against its backend (the program is on PATH,
+ * the image is on the engine…); nothing runs. Every problem at once with its JSON path.
+ */
 export async function validateCommand(file: string, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { work, label } = await readWork({ path: file, stdin: io.stdin });
   const executors = await openExecutors({ cwd: ctx.cwd });
   try {
-    await executors.registry.validateWork(work as Work);
+    await executors.registry.validateWork(work as Work, { dryRun: true });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     io.stderr.write(formatIssues(label, error.issues, paletteFor(io.stderr, io.env)));
@@ -20,6 +23,6 @@ export async function validateCommand(file: string, ctx: CommandContext): Promis
     await executors.shutdown();
   }
   const { id, type } = work as Work;
-  io.stdout.write(`valid: ${label} (${type} work "${id}")\n`);
+  io.stdout.write(`valid: ${clip(label)} (${clip(type)} work "${clip(id)}")\n`);
   return EXIT.ok;
 }
