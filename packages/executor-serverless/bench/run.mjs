@@ -1,11 +1,11 @@
 // Executor vs raw SDK: 1000 sequential AWS Lambda invokes against the same local Invoke API stand-in.
-// Executor: EnhancedWorkRegistry.execute (schema validation, secret masking, timeout) → ServerlessExecutor
+// Executor: EnhancedWorkRegistry.execute (schema validation, secret masking) → the serverless plugin (kernel)
 // → cached LambdaClient → InvokeCommand (LogType Tail, logs decoded). Raw: one LambdaClient, InvokeCommand
 // with the same parameters. Calls are interleaved one by one so drift hits both alike. Target ≤ 1.10×.
 import { fork } from 'node:child_process';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { EnhancedWorkRegistry } from '@ubom/core';
-import { ServerlessExecutor } from '../dist/index.js';
+import { createPlugin } from '../dist/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const N = Number(process.env.BENCH_INVOKES ?? 1000);
@@ -40,7 +40,7 @@ const rawInvoke = async () => {
   JSON.parse(Buffer.from(out.Payload).toString('utf8'));
 };
 
-const executor = new ServerlessExecutor();
+const executor = createPlugin();
 const registry = new EnhancedWorkRegistry();
 registry.registerExecutor('serverless', executor);
 // the seed's serverless example: static keys (writeOnly, so the registry masks) and the executor's own timeout

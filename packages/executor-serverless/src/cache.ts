@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LruCache } from '@ubom/core';
 
 /** A stable key for cache maps; hashed so credentials never sit in a readable string. */
 export const cacheKey = (...parts: unknown[]): string =>
@@ -6,31 +7,24 @@ export const cacheKey = (...parts: unknown[]): string =>
 
 /**
  * SDK clients by key (region + endpoint + credentials): built once, reused by every work, closed on
- * `clear()`. Bounded: past `max` the oldest client is closed.
+ * `clear()`. Bounded (core's `LruCache`): past `max` the least recently used client is closed, after the
+ * current turn.
  */
 export class ClientCache<C> {
-  readonly #clients = new Map<string, C>();
+  readonly #clients: LruCache<string, C>;
   readonly #close: (client: C) => unknown;
-  readonly #max: number;
 
   constructor(close: (client: C) => unknown, max = 32) {
     this.#close = close;
-    this.#max = max;
+    this.#clients = new LruCache(max, (client) => {
+      void Promise.resolve()
+        .then(() => close(client))
+        .catch(() => undefined);
+    });
   }
 
   get(key: string, create: () => C): C {
-    const found = this.#clients.get(key);
-    if (found !== undefined) return found;
-    const client = create();
-    this.#clients.set(key, client);
-    if (this.#clients.size > this.#max) {
-      const [oldestKey, oldest] = this.#clients.entries().next().value as [string, C];
-      this.#clients.delete(oldestKey);
-      void Promise.resolve()
-        .then(() => this.#close(oldest))
-        .catch(() => undefined);
-    }
-    return client;
+    return this.#clients.getOrCreate(key, create);
   }
 
   /** Forgets a client without closing it (e.g. a failed credential). */
@@ -60,13 +54,12 @@ interface Lookup<V> {
  * waiting on it has. A failed look-up is not remembered.
  */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, Lookup<V>>();
+  readonly #entries: LruCache<string, Lookup<V>>;
   readonly #ttlMs: number;
-  readonly #max: number;
 
   constructor(ttlMs: number, max = 1000) {
     this.#ttlMs = ttlMs;
-    this.#max = max;
+    this.#entries = new LruCache(max);
   }
 
   get(key: string, load: (signal: AbortSignal) => Promise<V>, signal: AbortSignal): Promise<V> {
@@ -96,10 +89,6 @@ export class TtlCache<V> {
       },
     );
     this.#entries.set(key, entry);
-    if (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
     return entry;
   }
 

@@ -1,17 +1,10 @@
-import { DURATION_PATTERN } from '@ubom/core';
+import type { ValidationIssue } from '@ubom/core';
 import { z } from 'zod';
 
-const secret = (description: string) => z.string().min(1).meta({ writeOnly: true, description });
+/** Shown in errors: `[ubom] [serverless] …`. */
+export const SCOPE = 'serverless';
 
-const duration = z
-  .union([
-    z.string().regex(new RegExp(DURATION_PATTERN), 'must look like 30s, 1m30s or 500ms'),
-    z.number().int().positive(),
-  ])
-  .meta({
-    description: 'Bounds the whole invocation (Go duration or milliseconds). Default 30s.',
-    examples: ['30s'],
-  });
+const secret = (description: string) => z.string().min(1).meta({ writeOnly: true, description });
 
 const httpUrl = (description: string) =>
   z
@@ -23,10 +16,9 @@ const method = z
   .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
   .meta({ description: 'HTTP method used to call the function. Default POST (GET sends no body).' });
 
-/** Keys every provider shares (the seed's `function`, `timeout`, plus `payload`). */
+/** Keys every provider shares (the seed's `function`, plus `payload`; `timeout` is the kernel's). */
 const common = {
   function: z.string().min(1).meta({ description: 'The function to invoke.' }),
-  timeout: duration.optional(),
   payload: z
     .json()
     .optional()
@@ -87,6 +79,10 @@ export const awsConfigSchema = z
       .max(10)
       .optional()
       .meta({ description: 'SDK attempts including retries of throttled calls. Default 3.' }),
+    refuse_longer_functions: z.boolean().optional().meta({
+      description:
+        "Refuse a sync call when the function's own timeout is longer than the work's, instead of warning.",
+    }),
   })
   .strict();
 
@@ -182,38 +178,6 @@ export const azureConfigSchema = z
 
 export const serverlessConfigSchema = z
   .discriminatedUnion('provider', [awsConfigSchema, gcpConfigSchema, azureConfigSchema])
-  .superRefine((config, ctx) => {
-    if (config.provider === 'gcp' && config.endpoint === undefined) {
-      const full = config.function.startsWith('projects/');
-      if (!full && (config.project === undefined || config.region === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['endpoint'],
-          message: 'give the function URL, or project and region (or a full projects/…/functions/… name)',
-        });
-      }
-    }
-    if (config.provider === 'azure') {
-      if (config.endpoint === undefined && config.app === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['app'],
-          message: 'give the function app name or the function URL',
-        });
-      }
-      if (config.credentials.type !== 'function_key') {
-        for (const key of ['app', 'subscription_id', 'resource_group'] as const) {
-          if (config[key] === undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [key],
-              message: 'is needed to fetch the function key through ARM',
-            });
-          }
-        }
-      }
-    }
-  })
   .meta({
     examples: [
       {
@@ -236,8 +200,37 @@ export type GcpConfig = z.infer<typeof gcpConfigSchema>;
 export type AzureConfig = z.infer<typeof azureConfigSchema>;
 export type Provider = ServerlessConfig['provider'];
 
-/** JSON Schema (draft 2020-12) of `executor_config`; secrets carry `writeOnly: true`. */
-export const serverlessConfigJsonSchema = z.toJSONSchema(serverlessConfigSchema, {
-  target: 'draft-2020-12',
-  io: 'input',
-}) as Record<string, unknown>;
+/** The region of an aws work: `region`, else the one in the ARN, else `AWS_REGION` / `AWS_DEFAULT_REGION`. */
+export const awsRegion = (config: AwsConfig): string | undefined =>
+  config.region ??
+  /^arn:[^:]+:lambda:([^:]+):/.exec(config.function)?.[1] ??
+  process.env.AWS_REGION ??
+  process.env.AWS_DEFAULT_REGION;
+
+/** The rules the schema cannot express (which keys a provider needs together); every problem at once. */
+export function crossFieldIssues(config: ServerlessConfig): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const at = (key: string, message: string) => issues.push({ path: `executor_config.${key}`, message });
+  switch (config.provider) {
+    case 'aws':
+      if (awsRegion(config) === undefined)
+        at('region', 'is required: give region, a function ARN or set AWS_REGION');
+      break;
+    case 'gcp':
+      if (config.endpoint === undefined && !config.function.startsWith('projects/'))
+        if (config.project === undefined || config.region === undefined)
+          at(
+            'endpoint',
+            'give the function URL, or project and region (or a full projects/…/functions/… name)',
+          );
+      break;
+    case 'azure':
+      if (config.endpoint === undefined && config.app === undefined)
+        at('app', 'give the function app name or the function URL');
+      if (config.credentials.type !== 'function_key')
+        for (const key of ['app', 'subscription_id', 'resource_group'] as const)
+          if (config[key] === undefined) at(key, 'is needed to fetch the function key through ARM');
+      break;
+  }
+  return issues;
+}

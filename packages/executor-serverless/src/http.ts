@@ -1,5 +1,6 @@
 import { UnavailableError } from '@ubom/core';
-import { excerpt, type InvokeOutcome, parseBody } from './result';
+import { SCOPE } from './config';
+import { httpOutcome, type Outcome } from './mapping';
 
 export interface HttpInvoke {
   url: string;
@@ -10,20 +11,12 @@ export interface HttpInvoke {
   provider: 'gcp' | 'azure';
 }
 
-/** Response headers worth returning (not cookies: they may carry credentials). */
-function headerRecord(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (name !== 'set-cookie') out[name] = value;
-  });
-  return out;
-}
-
 /**
  * Calls an HTTP-triggered function with Node's fetch. A 2xx is success; any other status resolves
- * `ok: false` with the status and an excerpt of the body. A network failure rejects `UnavailableError`.
+ * `success: false` (see `httpOutcome`). A network failure rejects `UnavailableError`; 401/403 reject as
+ * refused credentials (not retryable), 429 as throttled (retryable).
  */
-export async function invokeHttp(call: HttpInvoke): Promise<InvokeOutcome> {
+export async function invokeHttp(call: HttpInvoke): Promise<Outcome> {
   const body =
     call.method === 'GET' ? undefined : JSON.stringify(call.payload === undefined ? {} : call.payload);
   let response: Response;
@@ -44,10 +37,7 @@ export async function invokeHttp(call: HttpInvoke): Promise<InvokeOutcome> {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new UnavailableError(
       `cannot reach ${new URL(call.url).origin}: ${cause?.message ?? (error as Error).message}`,
-      {
-        scope: 'serverless',
-        cause: error,
-      },
+      { scope: SCOPE, cause: error },
     );
   }
   const text = await response.text();
@@ -57,25 +47,9 @@ export async function invokeHttp(call: HttpInvoke): Promise<InvokeOutcome> {
       refused
         ? `the function refused the credentials (HTTP ${response.status}) — check executor_config.credentials`
         : 'the function is throttled (HTTP 429)',
-      { scope: 'serverless', retryable: !refused },
+      { scope: SCOPE, retryable: !refused },
     );
   }
-  const payload = parseBody(text);
-  const ok = response.status >= 200 && response.status < 300;
-  const outcome: InvokeOutcome = {
-    ok,
-    outputs: { payload, status_code: response.status, headers: headerRecord(response.headers) },
-    metrics: {
-      provider: call.provider,
-      requestBytes: body ? Buffer.byteLength(body) : 0,
-      responseBytes: Buffer.byteLength(text),
-    },
-    attempts: 1,
-  };
-  if (!ok) {
-    const hint =
-      response.status === 404 ? ' (no such function at this URL, or the function answered 404)' : '';
-    outcome.error = `the function answered HTTP ${response.status}${hint}${text ? `: ${excerpt(payload)}` : ''}`;
-  }
-  return outcome;
+  const requestBytes = body ? Buffer.byteLength(body) : 0;
+  return httpOutcome({ url: call.url, response, text, requestBytes, provider: call.provider });
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '@ubom/core';
-import type { ServerlessConfig } from './config';
+import { SCOPE, type ServerlessConfig } from './config';
 
 const loaded = new Map<string, Promise<unknown>>();
 
@@ -35,7 +35,7 @@ export function loadOptional<T>(specifier: string, provider: string): Promise<T>
           'executor_config.provider',
           `install ${specifier} to use provider ${provider}`,
           {
-            scope: 'serverless',
+            scope: SCOPE,
             cause: error,
           },
         );

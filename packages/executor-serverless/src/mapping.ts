@@ -1,18 +1,11 @@
-import { type LogCollector, type MetricsClock, type WorkResult, workResult } from '@ubom/core';
-import type { SecretBook } from './secrets';
+import type * as Lambda from '@aws-sdk/client-lambda';
+import type { LogLevel, LogSource, RunOutcome } from '@ubom/core';
+import { parseTailLogs } from './providers/aws-logs';
 
-/** What every provider's invoke comes back with, before it becomes a `WorkResult`. */
-export interface InvokeOutcome {
-  /** The function ran (or was accepted) and did not report an error. */
-  ok: boolean;
-  /** Why it failed, when `ok` is false: the function's own error message. */
-  error?: string;
-  /** Provider outputs: `payload`, `status_code`, `executed_version`, `function_error`, `headers`, … */
+/** A work's outcome whose outputs and metrics a driver may still add to. */
+export interface Outcome extends RunOutcome {
   outputs: Record<string, unknown>;
-  /** Provider figures merged into `metrics` (billed duration, bytes…). */
   metrics: Record<string, unknown>;
-  /** SDK attempts, including retries of throttled calls. */
-  attempts: number;
 }
 
 /** Parses a response body: JSON when it is JSON, else the text itself (`null` when empty). */
@@ -32,36 +25,78 @@ export function excerpt(value: unknown, max = 300): string {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
-/** The outcome as a `WorkResult`, with the executor's own secrets masked out of everything. */
-export function toWorkResult(
-  outcome: InvokeOutcome,
-  logs: LogCollector,
-  clock: MetricsClock,
-  secrets: SecretBook,
-): WorkResult {
-  const result = workResult({
-    success: outcome.ok,
-    outputs: outcome.outputs,
-    logs: logs.entries(),
-    // finish() spreads its argument into the metrics; Object.assign afterwards is much cheaper
-    metrics: Object.assign(clock.finish({}, Math.max(1, outcome.attempts)), outcome.metrics),
-    error: outcome.error,
-  });
-  return secrets.mask(result);
+/**
+ * A Lambda answer as the work's outcome. Outputs: `payload`, `status_code`, `executed_version`,
+ * `function_error`. Metrics: `requestBytes`, `responseBytes`, `attempts` and the `REPORT` line's figures;
+ * the log tail becomes log entries.
+ */
+export function lambdaOutcome(
+  out: Lambda.InvokeCommandOutput,
+  requestBytes: number,
+  log: (level: LogLevel, message: string, source: LogSource) => void,
+): Outcome {
+  const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
+  const payload = parseBody(text);
+  const metrics: Record<string, unknown> = {
+    provider: 'aws',
+    requestBytes,
+    responseBytes: Buffer.byteLength(text),
+    attempts: out.$metadata.attempts ?? 1,
+  };
+  if (out.LogResult)
+    Object.assign(metrics, parseTailLogs(Buffer.from(out.LogResult, 'base64').toString('utf8'), log));
+  const outputs: Record<string, unknown> = { payload, status_code: out.StatusCode };
+  if (out.ExecutedVersion !== undefined) outputs.executed_version = out.ExecutedVersion;
+  if (out.FunctionError === undefined) return { outputs, metrics };
+  outputs.function_error = out.FunctionError;
+  return { success: false, error: functionErrorMessage(out.FunctionError, payload), outputs, metrics };
 }
 
-/** A failed result for a work that ran out of its own `timeout`. */
-export function timedOutResult(
-  message: string,
-  logs: LogCollector,
-  clock: MetricsClock,
-  secrets: SecretBook,
-): WorkResult {
-  const result = workResult({
-    success: false,
-    logs: logs.entries(),
-    metrics: clock.finish({ timedOut: true }),
-    error: message,
+function functionErrorMessage(kind: string, payload: unknown): string {
+  if (payload !== null && typeof payload === 'object') {
+    const p = payload as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof p.errorMessage === 'string') {
+      return `${typeof p.errorType === 'string' ? `${p.errorType}: ` : ''}${p.errorMessage}`;
+    }
+  }
+  return `the function failed (${kind})${payload === null ? '' : `: ${excerpt(payload)}`}`;
+}
+
+/** Response headers worth returning (not cookies: they may carry credentials). */
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (name !== 'set-cookie') out[name] = value;
   });
-  return secrets.mask(result);
+  return out;
+}
+
+/**
+ * An HTTP function's answer as the work's outcome: a 2xx is success, any other status fails with the
+ * status and an excerpt of the body. Outputs: `payload`, `status_code`, `headers`, `url`.
+ */
+export function httpOutcome(answer: {
+  url: string;
+  response: Response;
+  text: string;
+  requestBytes: number;
+  provider: 'gcp' | 'azure';
+}): Outcome {
+  const { response, text } = answer;
+  const payload = parseBody(text);
+  const outputs = {
+    payload,
+    status_code: response.status,
+    headers: headerRecord(response.headers),
+    url: answer.url,
+  };
+  const metrics = {
+    provider: answer.provider,
+    requestBytes: answer.requestBytes,
+    responseBytes: Buffer.byteLength(text),
+  };
+  if (response.status >= 200 && response.status < 300) return { outputs, metrics };
+  const hint = response.status === 404 ? ' (no such function at this URL, or the function answered 404)' : '';
+  const error = `the function answered HTTP ${response.status}${hint}${text ? `: ${excerpt(payload)}` : ''}`;
+  return { success: false, error, outputs, metrics };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnhancedWorkRegistry, ValidationError } from '@ubom/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin } from '../src';
 import { ACCESS_KEY, awsWork, PROFILE_KEY, PROFILE_SECRET, startAwsStandIn } from './aws-env';
 import type { LambdaServer } from './fixtures/aws/lambda-server.mjs';
 
@@ -31,13 +31,14 @@ const invokes = (key: string) =>
 
 describe('aws: clients', () => {
   it('reuses one client and one keep-alive connection across works, and closes it on shutdown', async () => {
-    const executor = new ServerlessExecutor();
+    const executor = createPlugin();
     const registry = new EnhancedWorkRegistry();
     registry.registerExecutor('serverless', executor);
     const before = lambda.connections().accepted;
-    for (let i = 0; i < 5; i++) expect((await registry.execute(awsWork(lambda.url))).success).toBe(true);
+    // with a timeout, the function's own timeout is compared: its configuration is read once, then cached
+    const timed = () => awsWork(lambda.url, { timeout: '10s' });
+    for (let i = 0; i < 5; i++) expect((await registry.execute(timed())).success).toBe(true);
     expect(lambda.connections().accepted - before).toBe(1);
-    // the function configuration is read once, then cached
     const lookups = lambda.requests.filter(
       (r) => r.operation === 'GetFunctionConfiguration' && r.function === 'echo',
     );
@@ -59,7 +60,7 @@ describe('aws: clients', () => {
     );
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
     process.env.AWS_CONFIG_FILE = join(dir, 'no-config');
-    const executor = new ServerlessExecutor();
+    const executor = createPlugin();
     const result = await executor.execute(
       awsWork(lambda.url, { credentials: { type: 'profile', profile: 'ubom-test' } }),
       {},
@@ -73,7 +74,7 @@ describe('aws: clients', () => {
     process.env.AWS_ACCESS_KEY_ID = PROFILE_KEY;
     process.env.AWS_SECRET_ACCESS_KEY = PROFILE_SECRET;
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    const executor = new ServerlessExecutor();
+    const executor = createPlugin();
     const work = awsWork(lambda.url);
     delete (work.executor_config as Record<string, unknown>).credentials;
     const before = invokes(PROFILE_KEY).length;
@@ -85,7 +86,7 @@ describe('aws: clients', () => {
   });
 
   it('takes the region from AWS_REGION, and refuses a work with no region anywhere', async () => {
-    const executor = new ServerlessExecutor();
+    const executor = createPlugin();
     const work = awsWork(lambda.url);
     delete (work.executor_config as Record<string, unknown>).region;
     delete process.env.AWS_REGION;

@@ -7,7 +7,7 @@ import {
 } from '@ubom/core';
 import { expectWellFormedResult, isAbortError, settle } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin, type ServerlessExecutor } from '../src';
 import { ACCESS_KEY, awsWork, INVOKE_ONLY_KEY, invokeOnly, startAwsStandIn } from './aws-env';
 import type { LambdaServer } from './fixtures/aws/lambda-server.mjs';
 
@@ -17,7 +17,7 @@ let registry: EnhancedWorkRegistry;
 
 beforeAll(async () => {
   lambda = await startAwsStandIn();
-  executor = new ServerlessExecutor();
+  executor = createPlugin();
   registry = new EnhancedWorkRegistry();
   registry.registerExecutor('serverless', executor);
 });
@@ -181,6 +181,28 @@ describe('aws: invocation types', () => {
   });
 });
 
+describe('aws: dry run (validateWork with dryRun: true)', () => {
+  it('asks Lambda for a DryRun invocation: the function exists and may be invoked, nothing runs', async () => {
+    const before = lambda.requests.length;
+    await expect(
+      registry.validateWork(awsWork(lambda.url, { payload: { n: 1 } }), { dryRun: true }),
+    ).resolves.toBeUndefined();
+    const sent = lambda.requests.slice(before).filter((r) => r.operation === 'Invoke');
+    expect(sent.map((r) => r.invocationType)).toEqual(['DryRun']);
+  });
+
+  it('rejects NotFoundError for a function that does not exist, and a refused longer function', async () => {
+    await expect(
+      registry.validateWork(awsWork(lambda.url, { function: 'nope' }), { dryRun: true }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const refused = awsWork(lambda.url, { function: 'slow', timeout: '5s', refuse_longer_functions: true });
+    await expect(registry.validateWork(refused, { dryRun: true })).rejects.toThrow(
+      /longer than this work's 5s/,
+    );
+    await expect(registry.validateWork(refused)).resolves.toBeUndefined();
+  });
+});
+
 describe('aws: throttling', () => {
   it("retries 429 TooManyRequests with the SDK's backoff and reports the attempts", async () => {
     lambda.throttleNext(2);
@@ -203,8 +225,45 @@ describe('aws: throttling', () => {
 });
 
 describe('aws: timeouts and cancellation', () => {
-  it("refuses a sync call when the function's own timeout is longer than the work's, hinting async", async () => {
-    const outcome = await settle(registry.execute(awsWork(lambda.url, { function: 'slow', timeout: '5s' })));
+  it("invokes a function whose own timeout is longer than the work's, with a warning and function_timeout_ms", async () => {
+    const live: LogEntry[] = [];
+    const result = await registry.execute(
+      awsWork(lambda.url, { function: 'slow', timeout: '5s', payload: { ms: 1 } }),
+      {},
+      { onLog: (e) => live.push(e) },
+    );
+    expect(result.success).toBe(true);
+    expect(result.outputs).toMatchObject({ payload: { slept: 1 }, function_timeout_ms: 60_000 });
+    const warning = result.logs.find((e) => e.level === 'warn' && e.source === 'executor');
+    expect(warning?.message).toMatch(
+      /own timeout is 1m0?s?, longer than this work's 5s \(executor_config\.timeout\)/,
+    );
+    expect(live.map((e) => e.message)).toContain(warning?.message);
+  });
+
+  it('compares with work.timeout when it is the shorter one, and checks nothing without a timeout', async () => {
+    const shorter = await registry.execute(
+      awsWork(lambda.url, { function: 'slow', timeout: '2m', payload: { ms: 1 } }, { timeout: '10s' }),
+    );
+    expect(shorter.outputs.function_timeout_ms).toBe(60_000);
+    expect(shorter.logs.map((e) => e.message).join('\n')).toMatch(/this work's 10s \(timeout\)/);
+    const lookups = () => lambda.requests.filter((r) => r.operation === 'GetFunctionConfiguration').length;
+    const before = lookups();
+    const fresh = createPlugin();
+    const unbounded = await fresh.execute(awsWork(lambda.url, { function: 'slow', payload: { ms: 1 } }), {});
+    await fresh.shutdown();
+    expect(unbounded.success).toBe(true);
+    expect(unbounded.outputs.function_timeout_ms).toBeUndefined();
+    expect(lookups()).toBe(before);
+  });
+
+  it('refuses such a sync call with refuse_longer_functions, hinting async, before invoking', async () => {
+    const before = lambda.requests.filter((r) => r.function === 'slow' && r.operation === 'Invoke').length;
+    const outcome = await settle(
+      registry.execute(
+        awsWork(lambda.url, { function: 'slow', timeout: '5s', refuse_longer_functions: true }),
+      ),
+    );
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
       expect(outcome.error).toBeInstanceOf(ValidationError);
@@ -212,7 +271,8 @@ describe('aws: timeouts and cancellation', () => {
       expect(issue?.path).toBe('executor_config.timeout');
       expect(issue?.message).toMatch(/1m0?s?.*longer than this work's 5s.*invocation_type "async"/);
     }
-    expect(lambda.requests.filter((r) => r.function === 'slow' && r.operation === 'Invoke')).toHaveLength(0);
+    const after = lambda.requests.filter((r) => r.function === 'slow' && r.operation === 'Invoke').length;
+    expect(after).toBe(before);
   });
 
   it('allows the same function async', async () => {
@@ -236,6 +296,13 @@ describe('aws: timeouts and cancellation', () => {
     await waitFor(() => record?.done === true);
     expect(record?.aborted).toBe(true);
     expect(lambda.inFlight()).toBe(0);
+  });
+
+  it('keeps function_timeout_ms in the result of a call that timed out', async () => {
+    const result = await registry.execute(awsWork(lambda.url, { function: 'slow', timeout: '300ms' }));
+    expect(result).toMatchObject({ success: false, error: 'timed out after 300ms' });
+    expect(result.outputs.function_timeout_ms).toBe(60_000);
+    expect(result.metrics).toMatchObject({ timedOut: true, provider: 'aws' });
   });
 
   it('cancels the request when the signal aborts and rejects AbortError after cleanup', async () => {
@@ -271,8 +338,11 @@ describe('aws: payload and timeout edge cases', () => {
     expect(result.outputs.payload).toMatchObject({ echo: null });
   });
 
-  it('accepts a timeout longer than a timer can hold', async () => {
-    const result = await executor.execute(awsWork(lambda.url, { timeout: '1000h' }), {});
+  it('accepts the longest timeout (596h) and refuses a longer one', async () => {
+    const result = await executor.execute(awsWork(lambda.url, { timeout: '596h' }), {});
     expect(result.success).toBe(true);
+    await expect(executor.execute(awsWork(lambda.url, { timeout: '1000h' }), {})).rejects.toThrow(
+      /executor_config\.timeout: must be at most 596h/,
+    );
   });
 });

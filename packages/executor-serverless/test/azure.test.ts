@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EnhancedWorkRegistry, NotFoundError, UnavailableError, type Work } from '@ubom/core';
 import { expectNoSecret, expectWellFormedResult, isAbortError, settle } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin, type ServerlessExecutor } from '../src';
 import { type AzureServer, startAzureServer } from './fixtures/azure/azure-server.mjs';
 
 const FUNCTION_KEY = 'ubomPlantedFunctionKey-0000000000000000000000000001==';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   // App Service's managed-identity endpoint, as the platform announces it to the function app
   process.env.IDENTITY_ENDPOINT = `${azure.url}/msi/token`;
   process.env.IDENTITY_HEADER = IDENTITY_HEADER;
-  executor = new ServerlessExecutor();
+  executor = createPlugin();
   registry = new EnhancedWorkRegistry();
   registry.registerExecutor('serverless', executor);
 });
@@ -142,7 +142,7 @@ describe('azure: function keys', () => {
 
 describe('azure: keys fetched through ARM listkeys', () => {
   it('gets a token with the client secret, lists the function keys, calls the function, and caches the key', async () => {
-    const fresh = new ServerlessExecutor();
+    const fresh = createPlugin();
     const before = listkeys().length;
     const a = await fresh.execute(
       viaArm('echo', clientSecret, { credentials: { ...clientSecret, authority_host: azure.url } }),
@@ -162,7 +162,7 @@ describe('azure: keys fetched through ARM listkeys', () => {
   });
 
   it('fetches the key again when the cached one was rotated, and retries once', async () => {
-    const fresh = new ServerlessExecutor();
+    const fresh = createPlugin();
     const work = viaArm('echo', { ...clientSecret, authority_host: azure.url });
     expect((await fresh.execute(work, {})).success).toBe(true);
     const before = listkeys().length;
@@ -205,7 +205,7 @@ describe('azure: keys fetched through ARM listkeys', () => {
   it('uses the App Service managed identity (IDENTITY_ENDPOINT) for managed_identity and default', async () => {
     const msi = () => azure.requests.filter((r) => r.path === '/msi/token');
     const before = listkeys().length;
-    const fresh = new ServerlessExecutor();
+    const fresh = createPlugin();
     const managed = await fresh.execute(viaArm('echo', { type: 'managed_identity' }), {});
     expect(managed.success).toBe(true);
     expect(msi()).toHaveLength(1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Work } from '@ubom/core';
 import { describeExecutorConformance } from '@ubom/testkit';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin } from '../src';
 import { type AzureServer, startAzureServer } from './fixtures/azure/azure-server.mjs';
 import { type ServedFunction, serveFunction } from './fixtures/gcp/functions.mjs';
 import { type MetadataServer, startMetadataServer } from './fixtures/gcp/metadata-server.mjs';
@@ -77,7 +77,7 @@ const settled = async (open: () => number) => {
 
 describeExecutorConformance({
   name: 'serverless (gcp)',
-  createExecutor: () => new ServerlessExecutor(),
+  createExecutor: () => createPlugin(),
   works: gcpWorks,
   leftovers: () => settled(() => echo.open() + slow.open()),
   invalidConfigs: [
@@ -96,7 +96,7 @@ describeExecutorConformance({
 
 describeExecutorConformance({
   name: 'serverless (azure)',
-  createExecutor: () => new ServerlessExecutor(),
+  createExecutor: () => createPlugin(),
   works: {
     valid: azureWorks.valid,
     long: azureWorks.long,

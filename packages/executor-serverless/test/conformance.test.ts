@@ -1,6 +1,6 @@
 import { describeExecutorConformance } from '@ubom/testkit';
 import { afterAll, beforeAll } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin } from '../src';
 import { awsWork, invokeOnly, SECRET_KEY, startAwsStandIn } from './aws-env';
 import type { LambdaServer } from './fixtures/aws/lambda-server.mjs';
 
@@ -35,7 +35,7 @@ async function openInvocations(): Promise<number> {
 
 describeExecutorConformance({
   name: 'serverless (aws)',
-  createExecutor: () => new ServerlessExecutor(),
+  createExecutor: () => createPlugin(),
   works: { valid, long, withSecret: { work: withSecret, secret: SECRET_KEY } },
   leftovers: openInvocations,
   invalidConfigs: [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EnhancedWorkRegistry, ValidationError, type Work } from '@ubom/core';
 import { expectNoSecret, settle } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin, type ServerlessExecutor } from '../src';
 import { type ServedFunction, serveFunction } from './fixtures/gcp/functions.mjs';
 import {
   type FunctionsApi,
@@ -52,7 +52,7 @@ beforeAll(async () => {
   api = await startFunctionsApi({
     functions: { [NAME]: { url: echo.url, state: 'ACTIVE', serviceConfig: { uri: echo.url } } },
   });
-  executor = new ServerlessExecutor();
+  executor = createPlugin();
   registry = new EnhancedWorkRegistry();
   registry.registerExecutor('serverless', executor);
 });

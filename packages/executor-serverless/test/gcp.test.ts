@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EnhancedWorkRegistry, type LogEntry, NotFoundError, UnavailableError, type Work } from '@ubom/core';
 import { expectWellFormedResult, isAbortError, settle } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin, type ServerlessExecutor } from '../src';
 import { type ServedFunction, serveFunction } from './fixtures/gcp/functions.mjs';
 import { type FunctionsApi, startFunctionsApi } from './fixtures/gcp/google-apis.mjs';
 import { type MetadataServer, startMetadataServer } from './fixtures/gcp/metadata-server.mjs';
@@ -46,7 +46,7 @@ beforeAll(async () => {
       },
     },
   });
-  executor = new ServerlessExecutor();
+  executor = createPlugin();
   registry = new EnhancedWorkRegistry();
   registry.registerExecutor('serverless', executor);
 });
@@ -144,7 +144,7 @@ describe('gcp: HTTP functions with ID tokens', () => {
 
 describe('gcp: resolving the URL with getFunction', () => {
   it('resolves the service URI through the Cloud Functions API (with a metadata access token) and caches it', async () => {
-    const fresh = new ServerlessExecutor();
+    const fresh = createPlugin();
     const before = api.requests.length;
     const a = await fresh.execute(gcpWork(byName('echo')), {});
     const b = await fresh.execute(gcpWork({ ...byName('echo'), function: fullName('echo') }), {});
@@ -179,7 +179,17 @@ describe('gcp: resolving the URL with getFunction', () => {
       { onLog: (e) => logs.push(e) },
     );
     expect(result.success).toBe(true);
+    expect(result.outputs.function_timeout_ms).toBe(3_600_000);
     expect(logs.map((e) => e.message).join('\n')).toMatch(/own timeout is 1h, longer than this work's 20s/);
+  });
+
+  it('dry run (validateWork with dryRun: true): resolves the URL and gets a token, calls nothing', async () => {
+    const before = fns.echo.requests.length;
+    await expect(registry.validateWork(gcpWork(byName('echo')), { dryRun: true })).resolves.toBeUndefined();
+    expect(fns.echo.requests.length).toBe(before);
+    await expect(registry.validateWork(gcpWork(byName('nope')), { dryRun: true })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { EnhancedWorkRegistry, ValidationError } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
-import { loadOptional, ServerlessExecutor } from '../src';
+import { createPlugin, loadOptional } from '../src';
 import { sdksFor } from '../src/lazy';
 
 // "Missing" is real here: these names resolve through Node's resolver and are not installed.
@@ -85,7 +85,7 @@ describe('optional SDKs', () => {
 
   it('validates a work whose SDK is installed, through the registry', async () => {
     const registry = new EnhancedWorkRegistry();
-    registry.registerExecutor('serverless', new ServerlessExecutor());
+    registry.registerExecutor('serverless', createPlugin());
     await expect(
       registry.validateWork({
         id: 'v',

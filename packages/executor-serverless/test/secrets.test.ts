@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LogEntry, Work } from '@ubom/core';
 import { expectNoSecret, settle } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ServerlessExecutor } from '../src';
+import { createPlugin, type ServerlessExecutor } from '../src';
 import { awsWork, INVOKE_ONLY_SECRET, invokeOnly, SECRET_KEY, startAwsStandIn } from './aws-env';
 import type { LambdaServer } from './fixtures/aws/lambda-server.mjs';
 import { type AzureServer, startAzureServer } from './fixtures/azure/azure-server.mjs';
@@ -26,7 +26,7 @@ beforeAll(async () => {
     arm: { subscriptionId: 'sub-1', resourceGroup: 'rg-1', site: 'app-1' },
     identityHeader: 'unused',
   });
-  executor = new ServerlessExecutor();
+  executor = createPlugin();
 });
 
 afterAll(async () => {

@@ -1,4 +1,6 @@
-import type { LogCollector, LogLevel } from '@ubom/core';
+import type { LogLevel, LogSource } from '@ubom/core';
+
+type Log = (level: LogLevel, message: string, source: LogSource) => void;
 
 const TEXT_LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t([0-9a-fA-F-]{8,})\t([A-Z]+)\t(.*)$/;
 const REPORT_FIELDS: Array<[RegExp, string]> = [
@@ -18,9 +20,9 @@ const LEVELS: Record<string, LogLevel> = {
   FATAL: 'error',
 };
 
-function add(logs: LogCollector, levelName: string, message: string): void {
+function add(log: Log, levelName: string, message: string): void {
   const level = LEVELS[levelName.toUpperCase()] ?? 'info';
-  logs.add(level, level === 'error' || level === 'warn' ? 'stderr' : 'stdout', message);
+  log(level, message, level === 'error' || level === 'warn' ? 'stderr' : 'stdout');
 }
 
 /** A JSON-format Lambda log line (`{"timestamp","level","requestId","message"}`), else undefined. */
@@ -41,7 +43,7 @@ function jsonLine(line: string): { level: string; message: string } | undefined 
  * `START`/`END` lines are dropped, `REPORT` figures become metrics, `timestamp\trequestId\tLEVEL\tmessage`
  * and JSON lines keep their level, any other line (a continuation, raw stdout) is `info`.
  */
-export function parseTailLogs(text: string, logs: LogCollector): Record<string, number> {
+export function parseTailLogs(text: string, log: Log): Record<string, number> {
   const metrics: Record<string, number> = {};
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -59,12 +61,12 @@ export function parseTailLogs(text: string, logs: LogCollector): Record<string, 
     const text = TEXT_LINE.exec(line);
     if (text) {
       continuing = text[3] as string;
-      add(logs, continuing, text[4] as string);
+      add(log, continuing, text[4] as string);
       continue;
     }
     const json = jsonLine(line);
-    if (json) add(logs, json.level, json.message);
-    else add(logs, continuing, line);
+    if (json) add(log, json.level, json.message);
+    else add(log, continuing, line);
   }
   return metrics;
 }

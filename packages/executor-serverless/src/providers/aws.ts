@@ -1,40 +1,33 @@
 import type * as Lambda from '@aws-sdk/client-lambda';
 import { formatDuration, NotFoundError, UnavailableError, ValidationError } from '@ubom/core';
 import { ClientCache, cacheKey, TtlCache } from '../cache';
-import type { AwsConfig } from '../config';
+import { type AwsConfig, awsRegion, SCOPE } from '../config';
 import { loadOptional } from '../lazy';
-import { excerpt, type InvokeOutcome, parseBody } from '../result';
-import { parseTailLogs } from './aws-logs';
-import { type InvokeRequest, type ProviderDriver, remaining } from './types';
+import { lambdaOutcome, type Outcome } from '../mapping';
+import type { InvokeRequest, ProviderDriver } from './types';
 
 type LambdaSdk = typeof Lambda;
 const SDK = '@aws-sdk/client-lambda';
-const scope = 'serverless';
 const FUNCTION_INFO_TTL_MS = 5 * 60_000;
 const INVOCATION_TYPES = { sync: 'RequestResponse', async: 'Event', dry_run: 'DryRun' } as const;
 
-/** The region of the work: `region`, else the one in the ARN, else `AWS_REGION` / `AWS_DEFAULT_REGION`. */
+/** The region of the work (see `awsRegion`); `validate` already refused a work without one. */
 export function resolveRegion(config: AwsConfig): string {
-  const fromArn = /^arn:[^:]+:lambda:([^:]+):/.exec(config.function)?.[1];
-  const region = config.region ?? fromArn ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) {
-    throw ValidationError.single(
-      'executor_config.region',
-      'is required: give region, a function ARN or set AWS_REGION',
-      {
-        scope,
-      },
-    );
-  }
-  return region;
+  const region = awsRegion(config);
+  if (region) return region;
+  throw ValidationError.single(
+    'executor_config.region',
+    'is required: give region, a function ARN or set AWS_REGION',
+    { scope: SCOPE },
+  );
 }
 
 function clientConfig(config: AwsConfig, region: string): Lambda.LambdaClientConfig {
   const options: Lambda.LambdaClientConfig = {
     region,
     maxAttempts: config.max_attempts ?? 3,
-    // no fixed 60 s: each call passes its own requestTimeout, derived from the work's timeout
-    requestHandler: { connectionTimeout: 10_000, throwOnRequestTimeout: true },
+    // no request timeout: the work's signal ends the call when its timeout passes or it is cancelled
+    requestHandler: { connectionTimeout: 10_000 },
   };
   if (config.endpoint) options.endpoint = config.endpoint;
   const credentials = config.credentials;
@@ -59,7 +52,7 @@ export function awsError(error: unknown, config: AwsConfig): unknown {
   if (!(error instanceof Error)) return error;
   const e = error as SdkError;
   const fn = `"${config.function}"${config.qualifier ? ` (qualifier ${config.qualifier})` : ''}`;
-  const options = { scope, cause: error };
+  const options = { scope: SCOPE, cause: error };
   switch (e.name) {
     case 'ResourceNotFoundException':
       return new NotFoundError(`Lambda function ${fn} not found: ${e.message}`, options);
@@ -100,33 +93,23 @@ export function awsError(error: unknown, config: AwsConfig): unknown {
   });
 }
 
-// parsed configs are shared by works with the same config: hash each one once
-const clientKeys = new WeakMap<AwsConfig, string>();
-function clientKey(config: AwsConfig, region: string): string {
-  let key = clientKeys.get(config);
-  if (key === undefined || !key.startsWith(`${region}|`)) {
-    key = `${region}|${cacheKey(region, config.endpoint, config.credentials, config.max_attempts)}`;
-    clientKeys.set(config, key);
-  }
-  return key;
-}
-
 /** AWS Lambda through `@aws-sdk/client-lambda` `InvokeCommand`. */
 export class AwsDriver implements ProviderDriver<AwsConfig> {
   readonly #clients = new ClientCache<Lambda.LambdaClient>((client) => client.destroy());
   readonly #functionTimeouts = new TtlCache<number | undefined>(FUNCTION_INFO_TTL_MS);
 
-  async invoke(request: InvokeRequest<AwsConfig>): Promise<InvokeOutcome> {
-    const { config, signal, deadline } = request;
+  async invoke(request: InvokeRequest<AwsConfig>): Promise<Outcome> {
+    const { config, signal } = request;
     const sdk = await loadOptional<LambdaSdk>(SDK, 'aws');
     const region = resolveRegion(config);
-    const key = clientKey(config, region);
+    const key = cacheKey(region, config.endpoint, config.credentials, config.max_attempts);
     const client = this.#clients.get(key, () => new sdk.LambdaClient(clientConfig(config, region)));
-    const type = config.invocation_type ?? 'sync';
-    if (type === 'sync') await this.#refuseLongerFunctions(sdk, client, key, request);
+    const notes: Record<string, unknown> = {};
+    if ((config.invocation_type ?? 'sync') === 'sync' && request.limit)
+      await this.#checkFunctionTimeout(sdk, client, key, request, notes);
 
+    const type = request.dryRun ? 'dry_run' : (config.invocation_type ?? 'sync');
     const body = Buffer.from(JSON.stringify(request.payload === undefined ? {} : request.payload));
-    // built by assignment: object spreads cost microseconds on this hot path
     const input: Lambda.InvokeCommandInput = {
       FunctionName: config.function,
       InvocationType: INVOCATION_TYPES[type],
@@ -136,60 +119,39 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     if (config.qualifier) input.Qualifier = config.qualifier;
     let out: Lambda.InvokeCommandOutput;
     try {
-      out = await client.send(new sdk.InvokeCommand(input), {
-        abortSignal: signal,
-        requestTimeout: remaining(deadline),
-      });
+      out = await client.send(new sdk.InvokeCommand(input), { abortSignal: signal });
     } catch (error) {
+      // timed out, cancelled or shut down: the kernel decides which; what is known goes with it
+      if (signal.aborted) return { success: false, outputs: notes, metrics: { provider: 'aws' } };
       throw awsError(error, config);
     }
-    return this.#outcome(out, body.length, request);
+    const outcome = lambdaOutcome(out, body.length, request.log);
+    Object.assign(outcome.outputs, notes);
+    if (type === 'dry_run') outcome.outputs.dry_run = true;
+    return outcome;
   }
 
-  #outcome(
-    out: Lambda.InvokeCommandOutput,
-    requestBytes: number,
-    request: InvokeRequest<AwsConfig>,
-  ): InvokeOutcome {
-    const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
-    const payload = parseBody(text);
-    const metrics: Record<string, unknown> = {
-      provider: 'aws',
-      requestBytes,
-      responseBytes: Buffer.byteLength(text),
-    };
-    if (out.LogResult) {
-      Object.assign(
-        metrics,
-        parseTailLogs(Buffer.from(out.LogResult, 'base64').toString('utf8'), request.logs),
-      );
-    }
-    const outputs: Record<string, unknown> = { payload, status_code: out.StatusCode };
-    if (out.ExecutedVersion !== undefined) outputs.executed_version = out.ExecutedVersion;
-    if (request.config.invocation_type === 'dry_run') outputs.dry_run = true;
-    const attempts = out.$metadata.attempts ?? 1;
-    if (out.FunctionError === undefined) return { ok: true, outputs, metrics, attempts };
-    outputs.function_error = out.FunctionError;
-    return { ok: false, error: functionErrorMessage(out.FunctionError, payload), outputs, metrics, attempts };
-  }
-
-  /** A sync call must not outlive its function: refuse when the function may run longer than our timeout. */
-  async #refuseLongerFunctions(
+  /**
+   * A sync call is cut off when the work's time is up, while the function may run on: when the
+   * function's own timeout (`GetFunctionConfiguration`, cached 5 min) is longer, warn and say so in
+   * `outputs.function_timeout_ms`, or refuse with `refuse_longer_functions`.
+   */
+  async #checkFunctionTimeout(
     sdk: LambdaSdk,
     client: Lambda.LambdaClient,
     key: string,
     request: InvokeRequest<AwsConfig>,
-  ) {
-    const { config, signal, deadline, logs } = request;
+    notes: Record<string, unknown>,
+  ): Promise<void> {
+    const { config, signal, limit } = request;
+    if (!limit) return;
     const lookup = async (lookupSignal: AbortSignal): Promise<number | undefined> => {
+      const input: Lambda.GetFunctionConfigurationCommandInput = { FunctionName: config.function };
+      if (config.qualifier) input.Qualifier = config.qualifier;
       try {
-        const info = await client.send(
-          new sdk.GetFunctionConfigurationCommand({
-            FunctionName: config.function,
-            ...(config.qualifier ? { Qualifier: config.qualifier } : {}),
-          }),
-          { abortSignal: lookupSignal, requestTimeout: remaining(deadline) },
-        );
+        const info = await client.send(new sdk.GetFunctionConfigurationCommand(input), {
+          abortSignal: lookupSignal,
+        });
         return info.Timeout === undefined ? undefined : info.Timeout * 1000;
       } catch (error) {
         // invoke-only credentials may not read the configuration: then the check is skipped
@@ -197,35 +159,26 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
         throw awsError(error, config);
       }
     };
-    const functionTimeoutMs = await this.#functionTimeouts.get(
-      `${key}|${config.function}|${config.qualifier ?? ''}`,
-      lookup,
-      signal,
-    );
-    if (functionTimeoutMs === undefined) {
-      logs.add('debug', 'executor', 'could not read the function configuration; its timeout was not checked');
-    } else if (functionTimeoutMs > request.timeoutMs) {
-      throw ValidationError.single(
-        'executor_config.timeout',
-        `the function's own timeout is ${formatDuration(functionTimeoutMs)}, longer than this work's ${formatDuration(request.timeoutMs)}: ` +
-          `a sync call could be cut off while the function keeps running — use invocation_type "async", or raise timeout to at least ${formatDuration(functionTimeoutMs)}`,
-        { scope },
-      );
+    const id = `${key}|${config.function}|${config.qualifier ?? ''}`;
+    const functionMs = await this.#functionTimeouts.get(id, lookup, signal);
+    if (functionMs === undefined) {
+      request.log('debug', 'could not read the function configuration; its timeout was not checked');
+      return;
     }
+    if (functionMs <= limit.ms) return;
+    const message =
+      `the function's own timeout is ${formatDuration(functionMs)}, longer than this work's ` +
+      `${formatDuration(limit.ms)} (${limit.path}): a sync call cut off then leaves the function running`;
+    if (config.refuse_longer_functions) {
+      const hint = ` — use invocation_type "async", or raise the timeout to at least ${formatDuration(functionMs)}`;
+      throw ValidationError.single(limit.path, `${message}${hint}`, { scope: SCOPE });
+    }
+    request.log('warn', message);
+    notes.function_timeout_ms = functionMs;
   }
 
   async close(): Promise<void> {
     this.#functionTimeouts.clear();
     await this.#clients.clear();
   }
-}
-
-function functionErrorMessage(kind: string, payload: unknown): string {
-  if (payload !== null && typeof payload === 'object') {
-    const p = payload as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof p.errorMessage === 'string') {
-      return `${typeof p.errorType === 'string' ? `${p.errorType}: ` : ''}${p.errorMessage}`;
-    }
-  }
-  return `the function failed (${kind})${payload === null ? '' : `: ${excerpt(payload)}`}`;
 }

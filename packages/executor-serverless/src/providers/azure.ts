@@ -2,10 +2,10 @@ import type * as AppService from '@azure/arm-appservice';
 import type * as Identity from '@azure/identity';
 import { NotFoundError, UnavailableError } from '@ubom/core';
 import { ClientCache, cacheKey, TtlCache } from '../cache';
-import type { AzureConfig } from '../config';
+import { type AzureConfig, SCOPE as scope } from '../config';
 import { invokeHttp } from '../http';
 import { loadOptional } from '../lazy';
-import type { InvokeOutcome } from '../result';
+import type { Outcome } from '../mapping';
 import type { InvokeRequest, ProviderDriver } from './types';
 
 type IdentitySdk = typeof Identity;
@@ -15,7 +15,6 @@ type Credential =
   | Identity.ManagedIdentityCredential
   | Identity.DefaultAzureCredential;
 
-const scope = 'serverless';
 const KEY_TTL_MS = 5 * 60_000;
 
 /** The function URL: `endpoint`, else `https://{app}.azurewebsites.net/api/{function}`. */
@@ -53,7 +52,7 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
   readonly #arm = new ClientCache<AppService.WebSiteManagementClient>(() => undefined);
   readonly #keys = new TtlCache<string>(KEY_TTL_MS);
 
-  async invoke(request: InvokeRequest<AzureConfig>): Promise<InvokeOutcome> {
+  async invoke(request: InvokeRequest<AzureConfig>): Promise<Outcome> {
     const { config } = request;
     const url = functionUrl(config);
     if (config.credentials.type === 'function_key') return this.#call(request, url, config.credentials.key);
@@ -70,13 +69,13 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
     }
   }
 
-  async #call(request: InvokeRequest<AzureConfig>, url: string, key: string): Promise<InvokeOutcome> {
+  async #call(request: InvokeRequest<AzureConfig>, url: string, key: string): Promise<Outcome> {
     const { config, signal } = request;
-    request.secrets.add(key);
-    if (config.invocation_type === 'dry_run') {
-      return { ok: true, outputs: { dry_run: true, url }, metrics: { provider: 'azure' }, attempts: 1 };
+    request.secret(key);
+    if (config.invocation_type === 'dry_run' || request.dryRun) {
+      return { outputs: { dry_run: true, url }, metrics: { provider: 'azure' } };
     }
-    const outcome = await invokeHttp({
+    return invokeHttp({
       url,
       method: config.method ?? 'POST',
       headers: { 'x-functions-key': key },
@@ -84,8 +83,6 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
       signal,
       provider: 'azure',
     });
-    outcome.outputs.url = url;
-    return outcome;
   }
 
   #keyId(config: AzureConfig): string {

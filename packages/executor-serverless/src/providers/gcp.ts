@@ -2,11 +2,11 @@ import type * as Functions from '@google-cloud/functions';
 import { formatDuration, NotFoundError, UnavailableError, ValidationError } from '@ubom/core';
 import type * as Auth from 'google-auth-library';
 import { ClientCache, cacheKey, TtlCache } from '../cache';
-import type { GcpConfig } from '../config';
+import { type GcpConfig, SCOPE as scope } from '../config';
 import { invokeHttp } from '../http';
 import { loadOptional } from '../lazy';
-import type { InvokeOutcome } from '../result';
-import { type InvokeRequest, type ProviderDriver, raceSignal, remaining } from './types';
+import type { Outcome } from '../mapping';
+import { type InvokeRequest, type ProviderDriver, raceSignal } from './types';
 
 type AuthSdk = typeof Auth;
 type FunctionsSdk = typeof Functions;
@@ -17,7 +17,6 @@ interface Target {
   timeoutMs: number | undefined;
 }
 
-const scope = 'serverless';
 const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 const FUNCTION_INFO_TTL_MS = 5 * 60_000;
 // gRPC status codes as google-gax reports them
@@ -75,25 +74,24 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
   readonly #functionClients = new ClientCache<FunctionClient>((client) => client.close());
   readonly #targets = new TtlCache<Target>(FUNCTION_INFO_TTL_MS);
 
-  async invoke(request: InvokeRequest<GcpConfig>): Promise<InvokeOutcome> {
-    const { config, signal } = request;
+  async invoke(request: InvokeRequest<GcpConfig>): Promise<Outcome> {
+    const { config, signal, limit } = request;
     const target = config.endpoint
       ? { url: config.endpoint, timeoutMs: undefined }
       : await this.#resolve(request);
-    if (target.timeoutMs !== undefined && target.timeoutMs > request.timeoutMs) {
-      request.logs.warn(
-        `the function's own timeout is ${formatDuration(target.timeoutMs)}, longer than this work's ${formatDuration(request.timeoutMs)}: ` +
+    const functionMs = target.timeoutMs;
+    const longer = limit !== undefined && functionMs !== undefined && functionMs > limit.ms;
+    if (longer) {
+      // no async mode to suggest: the call is made, and cut off at the work's timeout
+      request.log(
+        'warn',
+        `the function's own timeout is ${formatDuration(functionMs)}, longer than this work's ${formatDuration(limit.ms)} (${limit.path}): ` +
           'the call is cut off at the work timeout while the function may keep running',
       );
     }
     const headers = await this.#authorization(request, target.url);
-    if (config.invocation_type === 'dry_run') {
-      return {
-        ok: true,
-        outputs: { dry_run: true, url: target.url },
-        metrics: { provider: 'gcp' },
-        attempts: 1,
-      };
+    if (config.invocation_type === 'dry_run' || request.dryRun) {
+      return { outputs: { dry_run: true, url: target.url }, metrics: { provider: 'gcp' } };
     }
     const outcome = await invokeHttp({
       url: target.url,
@@ -103,7 +101,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
       signal,
       provider: 'gcp',
     });
-    outcome.outputs.url = target.url;
+    if (longer) outcome.outputs.function_timeout_ms = functionMs;
     return outcome;
   }
 
@@ -128,7 +126,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
           ? headers.get('authorization')
           : (headers.Authorization ?? headers.authorization);
       if (!value) return {};
-      request.secrets.add(value.replace(/^Bearer /i, ''));
+      request.secret(value.replace(/^Bearer /i, ''));
       return { authorization: value };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -151,7 +149,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
 
   /** The function URL (and its own timeout) through `getFunction`, cached for 5 minutes. */
   #resolve(request: InvokeRequest<GcpConfig>): Promise<Target> {
-    const { config, signal, deadline } = request;
+    const { config, signal } = request;
     const name = functionName(config);
     return this.#targets.get(
       cacheKey(config.credentials, config.api_endpoint, name),
@@ -178,9 +176,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
           }
           return new sdk.v2.FunctionServiceClient(options);
         });
-        const call = client.getFunction({ name }, { timeout: remaining(deadline) }) as Promise<
-          [GcpFunction, unknown, unknown]
-        > & {
+        const call = client.getFunction({ name }) as Promise<[GcpFunction, unknown, unknown]> & {
           cancel?: () => void;
         };
         let fn: GcpFunction;

@@ -1,34 +1,33 @@
-import type { LogCollector } from '@ubom/core';
-import type { InvokeOutcome } from '../result';
-import type { SecretBook } from '../secrets';
+import type { LogLevel, LogSource } from '@ubom/core';
+import type { Outcome } from '../mapping';
+
+/** How long the work may run, and where that was set (for messages). */
+export interface TimeLimit {
+  ms: number;
+  path: 'executor_config.timeout' | 'timeout';
+}
 
 /** One invocation handed to a provider driver. */
 export interface InvokeRequest<C> {
   config: C;
   /** The JSON sent to the function. */
   payload: unknown;
-  /** Aborts when the caller cancels or the work's own `timeout` passes. */
+  /** Aborts on cancel, shutdown, `executor_config.timeout` and `work.timeout` (the kernel decides which). */
   signal: AbortSignal;
-  /** The work's own timeout in ms, and when it ends (`performance.now()` clock). */
-  timeoutMs: number;
-  deadline: number;
-  logs: LogCollector;
-  /** Where a provider records credentials it obtains (fetched keys, tokens) so results mask them. */
-  secrets: SecretBook;
+  /** The shorter of `executor_config.timeout` and `work.timeout`, when either is given. */
+  limit: TimeLimit | undefined;
+  /** Only check the function can be called (`dryRun`): resolve it, get credentials, call nothing. */
+  dryRun: boolean;
+  log(level: LogLevel, message: string, source?: LogSource): void;
+  /** Registers a credential obtained while running (a fetched key, a token) so it is masked. */
+  secret(value: string | undefined): void;
 }
 
 /** A provider: invokes functions, caches its SDK clients, closes them on shutdown. */
 export interface ProviderDriver<C> {
-  invoke(request: InvokeRequest<C>): Promise<InvokeOutcome>;
+  invoke(request: InvokeRequest<C>): Promise<Outcome>;
   close(): Promise<void>;
 }
-
-/** setTimeout's limit (~24.8 days): longer delays would fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Milliseconds left before `deadline`, between 1 and what a timer can hold (SDKs arm timers with it). */
-export const remaining = (deadline: number): number =>
-  Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(deadline - performance.now())));
 
 /**
  * Settles with `promise`, or rejects with `signal.reason` as soon as `signal` aborts (calling `onAbort`
