@@ -1,4 +1,12 @@
-import type { Client, ClientReadableStream, Metadata, ServiceError, StatusObject } from '@grpc/grpc-js';
+import {
+  type Client,
+  type ClientReadableStream,
+  type Metadata,
+  type ServiceError,
+  status as Status,
+  type StatusObject,
+} from '@grpc/grpc-js';
+import { decodeMessage } from './codec';
 import type { ResolvedMethod } from './descriptors';
 
 export interface CallParams {
@@ -7,10 +15,10 @@ export interface CallParams {
   /** Encoded request messages: exactly one unless the method is client-streaming or bidi. */
   requests: Buffer[];
   metadata: Metadata;
-  /** Epoch ms; covers every retry attempt. */
+  /** Epoch ms; covers every retry attempt. See `deadlineAfter`. */
   deadline: number | undefined;
   signal: AbortSignal | undefined;
-  /** Each response message as it arrives (raw bytes, decoded by the caller). */
+  /** Each response message as it arrives (raw bytes; `exchange` decodes them). */
   onMessage: (bytes: Buffer) => void;
 }
 
@@ -33,17 +41,11 @@ interface Surface {
 
 /**
  * One call of any of the four kinds, on raw bytes (the codec runs outside grpc-js, so a bad request
- * is refused before anything is sent). Settles once the final status arrives, also after a cancel.
+ * is refused before anything is sent). Settles once the final status arrives, also after `signal`
+ * aborted (the call is cancelled: the server sees CANCELLED).
  */
-export interface RunningCall {
-  readonly done: Promise<CallStatus>;
-  /** Cancels the call (status CANCELLED); `done` still settles. */
-  cancel(): void;
-}
-
-export function invoke(p: CallParams): RunningCall {
-  let cancel: () => void = () => {};
-  const done = new Promise<CallStatus>((resolve) => {
+export function invoke(p: CallParams): Promise<CallStatus> {
+  return new Promise<CallStatus>((resolve) => {
     const { client, method, metadata, signal, onMessage } = p;
     const options = p.deadline === undefined ? {} : { deadline: p.deadline };
     let headers: Metadata | undefined;
@@ -109,7 +111,6 @@ export function invoke(p: CallParams): RunningCall {
       aborted = true;
       call.cancel();
     };
-    cancel = () => call.cancel();
     call.on('metadata', (md) => {
       headers = md;
     });
@@ -130,5 +131,41 @@ export function invoke(p: CallParams): RunningCall {
       else signal.addEventListener('abort', onAbort, { once: true });
     }
   });
-  return { done, cancel: () => cancel() };
+}
+
+/** What a call brought back: its final status and the decoded response messages. */
+export interface Exchange {
+  status: CallStatus;
+  responses: Record<string, unknown>[];
+}
+
+/**
+ * `invoke` with the responses decoded as they arrive (`onResponse` sees each one); a response that does
+ * not decode turns an OK status into INTERNAL.
+ */
+export async function exchange(
+  p: Omit<CallParams, 'onMessage'> & { onResponse: ((message: Record<string, unknown>) => void) | undefined },
+): Promise<Exchange> {
+  const type = p.method.responseType;
+  const responses: Record<string, unknown>[] = [];
+  let decodeError: Error | undefined;
+  const status = await invoke({
+    ...p,
+    onMessage: (bytes) => {
+      let message: Record<string, unknown>;
+      try {
+        message = decodeMessage(type, bytes);
+      } catch (error) {
+        decodeError ??= error as Error;
+        return;
+      }
+      responses.push(message);
+      p.onResponse?.(message);
+    },
+  });
+  if (decodeError && status.code === Status.OK) {
+    status.code = Status.INTERNAL;
+    status.details = `could not decode a ${type.fullName.slice(1)}: ${decodeError.message}`;
+  }
+  return { status, responses };
 }

@@ -1,4 +1,5 @@
 import { type ChannelOptions, Client } from '@grpc/grpc-js';
+import { LruCache } from '@ubom/core';
 import type { ResolvedTls } from './credentials';
 import type { ResolvedMethod } from './descriptors';
 import { MAX_ATTEMPTS_OPTION, type RetryChannelOptions } from './retry';
@@ -17,7 +18,6 @@ export interface Lease {
   /** Methods resolved by reflection on this channel: a warm call finds its method without building a key. */
   readonly methods: Map<string, ResolvedMethod>;
   inFlight: number;
-  lastUsed: number;
   evicted: boolean;
 }
 
@@ -42,17 +42,14 @@ function channelOptions(spec: ChannelSpec): ChannelOptions {
  * works. The least recently used channel beyond `maxChannels` is closed once its calls have finished.
  */
 export class ChannelPool {
-  readonly #entries = new Map<string, Lease>();
-  readonly #maxChannels: number;
+  readonly #entries: LruCache<string, Lease>;
   #closed = false;
-  #tick = 0;
 
   constructor(maxChannels = 64) {
-    this.#maxChannels = Math.max(1, maxChannels);
-  }
-
-  static keyOf(spec: ChannelSpec): string {
-    return `${spec.endpoint}|${spec.tls.key}|${spec.retry.serviceConfig ?? ''}`;
+    this.#entries = new LruCache(maxChannels, (lease) => {
+      lease.evicted = true;
+      if (lease.inFlight === 0) lease.client.close();
+    });
   }
 
   /** Open channels. */
@@ -70,21 +67,14 @@ export class ChannelPool {
   /** The channel for `spec`, opened on first use; give it back with `release`. */
   acquire(spec: ChannelSpec): Lease {
     if (this.#closed) throw new Error('the channel pool is closed');
-    const key = ChannelPool.keyOf(spec);
-    let entry = this.#entries.get(key);
-    if (!entry) {
-      entry = {
-        client: new Client(spec.endpoint, spec.tls.create(), channelOptions(spec)),
-        reflectionKey: `${spec.endpoint}|${spec.tls.key}`,
-        methods: new Map(),
-        inFlight: 0,
-        lastUsed: 0,
-        evicted: false,
-      };
-      this.#entries.set(key, entry);
-      if (this.#entries.size > this.#maxChannels) this.#evict(entry);
-    }
-    entry.lastUsed = ++this.#tick;
+    const key = `${spec.endpoint}|${spec.tls.key}|${spec.retry.serviceConfig ?? ''}`;
+    const entry = this.#entries.getOrCreate(key, () => ({
+      client: new Client(spec.endpoint, spec.tls.create(), channelOptions(spec)),
+      reflectionKey: `${spec.endpoint}|${spec.tls.key}`,
+      methods: new Map(),
+      inFlight: 0,
+      evicted: false,
+    }));
     entry.inFlight++;
     return entry;
   }
@@ -92,24 +82,6 @@ export class ChannelPool {
   release(entry: Lease): void {
     entry.inFlight--;
     if (entry.evicted && entry.inFlight === 0) entry.client.close();
-  }
-
-  /** Closes the least recently used channels (once their calls are done) until the pool fits. */
-  #evict(keep: Lease): void {
-    while (this.#entries.size > this.#maxChannels) {
-      let oldestKey: string | undefined;
-      let oldest: Lease | undefined;
-      for (const [key, entry] of this.#entries) {
-        if (entry !== keep && (!oldest || entry.lastUsed < oldest.lastUsed)) {
-          oldest = entry;
-          oldestKey = key;
-        }
-      }
-      if (!oldest || oldestKey === undefined) return;
-      this.#entries.delete(oldestKey);
-      oldest.evicted = true;
-      if (oldest.inFlight === 0) oldest.client.close();
-    }
   }
 
   /** Closes every channel; calls still running on them end with CANCELLED/UNAVAILABLE. */

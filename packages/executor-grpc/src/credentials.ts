@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type ChannelCredentials, credentials } from '@grpc/grpc-js';
 import { ValidationError } from '@ubom/core';
-import type { GrpcTlsConfig } from './config';
+import { type ParsedTlsConfig, SCOPE } from './config';
 
 export interface ResolvedTls {
   /** Fingerprint of everything that makes two channels' security differ (never the key itself). */
@@ -26,7 +26,7 @@ async function pem(value: string | undefined, field: string): Promise<Buffer | n
       `executor_config.tls.${field}`,
       `is neither PEM text nor a readable file (${reason})`,
       {
-        scope: 'grpc',
+        scope: SCOPE,
       },
     );
   }
@@ -35,11 +35,8 @@ async function pem(value: string | undefined, field: string): Promise<Buffer | n
 const isPem = (value: string | undefined): boolean => value === undefined || value.includes('-----BEGIN ');
 const SYSTEM_ROOTS = build(null, null, null, undefined);
 
-/**
- * The common cases without I/O (plaintext, system roots, PEM text); `undefined` when a file must be read.
- * Saves the promise round trip on the hot path.
- */
-export function resolveTlsNow(tls: GrpcTlsConfig | undefined): ResolvedTls | undefined {
+/** The cases without I/O (plaintext, system roots, PEM text); `undefined` when a file must be read. */
+function resolveTlsNow(tls: ParsedTlsConfig | undefined): ResolvedTls | undefined {
   if (tls?.enabled === false) return PLAINTEXT;
   if (!tls || (tls.ca_cert === undefined && tls.client_cert === undefined && tls.server_name === undefined))
     return SYSTEM_ROOTS;
@@ -49,7 +46,7 @@ export function resolveTlsNow(tls: GrpcTlsConfig | undefined): ResolvedTls | und
 }
 
 /** TLS unless `tls.enabled` is explicitly false; verified against `ca_cert` or the system roots. */
-export async function resolveTls(tls: GrpcTlsConfig | undefined): Promise<ResolvedTls> {
+export async function resolveTls(tls: ParsedTlsConfig | undefined): Promise<ResolvedTls> {
   const now = resolveTlsNow(tls);
   if (now) return now;
   const [ca, cert, key] = await Promise.all([

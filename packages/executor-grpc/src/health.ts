@@ -1,5 +1,10 @@
 import { type Client, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { UnavailableError } from '@ubom/core';
 import { Root } from 'protobufjs';
+import { SCOPE } from './config';
+import { codeName } from './mapping';
+import { buildMetadata, deadlineAfter } from './request';
+import type { GrpcState } from './state';
 
 const healthRoot = Root.fromJSON({
   nested: {
@@ -43,4 +48,30 @@ export function checkHealth(
     const cancel = () => call.cancel();
     signal?.addEventListener('abort', cancel, { once: true });
   });
+}
+
+/** Healthy when every `health_targets` entry of the plugin config answers grpc.health.v1 with SERVING. */
+export async function checkTargets(state: GrpcState): Promise<void> {
+  for (const target of state.settings.health_targets) {
+    const lease = await state.lease({ endpoint: target.endpoint, tls: target.tls, retry: undefined });
+    try {
+      const deadline = deadlineAfter(state.reflectionTimeoutMs);
+      const answer = await checkHealth(
+        lease.client,
+        target.service,
+        buildMetadata(target.metadata),
+        deadline,
+      );
+      const said = 'status' in answer ? answer.status : `${codeName(answer.code)}: ${answer.details}`;
+      if (said !== 'SERVING')
+        throw new UnavailableError(
+          `${target.endpoint} ${target.service || '(server)'} is not healthy: ${said}`,
+          {
+            scope: SCOPE,
+          },
+        );
+    } finally {
+      state.pool.release(lease);
+    }
+  }
 }

@@ -1,20 +1,18 @@
-import type { ExternalWorkPlugin } from '@ubom/core';
-import { GrpcExecutor } from './executor';
+import { createPlugin } from './executor';
 
 export {
   type GrpcConfig,
   type GrpcRetryConfig,
   type GrpcTlsConfig,
-  grpcConfigJsonSchema,
   grpcConfigSchema,
+  type ParsedGrpcConfig,
   STATUS_CODE_NAMES,
   type StatusCodeName,
 } from './config';
-export { GRPC_WORK_TYPE, GrpcExecutor } from './executor';
+export type { DryRunReport } from './dry-run';
+export { createPlugin, GRPC_WORK_TYPE, type GrpcExecutor } from './executor';
 export { type GrpcPluginConfig, grpcPluginConfigSchema } from './plugin-config';
-export type { DryRunReport } from './request';
+export type { GrpcState } from './state';
 
-/** The plugin entry point the loader calls. */
-export function createPlugin(): ExternalWorkPlugin {
-  return new GrpcExecutor();
-}
+/** The JSON Schema (2020-12) of `executor_config` as published (`getSchema().config`, `timeout` included). */
+export const grpcConfigJsonSchema = createPlugin().getSchema().config as Record<string, unknown>;

@@ -1,31 +1,13 @@
 import { type Metadata, status as Status } from '@grpc/grpc-js';
-import {
-  type ExecutionMetrics,
-  type LogCollector,
-  type MetricsClock,
-  type WorkResult,
-  workResult,
-} from '@ubom/core';
-import type { CallStatus } from './call';
+import type { RunOutcome } from '@ubom/core';
+import type { CallStatus, Exchange } from './call';
+import type { ParsedGrpcConfig } from './config';
 import type { ResolvedMethod } from './descriptors';
+import type { ReflectionRefused } from './sources';
+
+// A call's outcome → the work's outputs (snake_case) and metrics (camelCase).
 
 const ATTEMPTS_KEY = 'grpc-previous-rpc-attempts';
-
-/** The last two ISO timestamps made: under load many works start and end within the same millisecond. */
-const isoCache: [number, string, number, string] = [-1, '', -1, ''];
-
-/** `Date#toISOString` of a time in ms (fractions dropped, as `Date` does), from a 2-entry cache. */
-export function isoAt(ms: number): string {
-  const t = Math.floor(ms);
-  if (isoCache[0] === t) return isoCache[1];
-  if (isoCache[2] === t) return isoCache[3];
-  const text = new Date(t).toISOString();
-  isoCache[2] = isoCache[0];
-  isoCache[3] = isoCache[1];
-  isoCache[0] = t;
-  isoCache[1] = text;
-  return text;
-}
 
 /** `14` → `"UNAVAILABLE"`. */
 export function codeName(code: number): string {
@@ -57,20 +39,27 @@ function attemptsOf(call: CallStatus): number {
 export interface Mapped {
   method: Pick<ResolvedMethod, 'path' | 'responseStream'>;
   endpoint: string;
-  call: CallStatus;
-  responses: Record<string, unknown>[];
+  exchange: Exchange;
+  /** Request messages sent. */
   sent: number;
-  logs: LogCollector;
-  clock: MetricsClock;
+  /** The call was cancelled because the work's timeout (own or `work.timeout`) passed. */
+  timedOut: boolean;
 }
 
-/** The call's outcome as a `WorkResult`: OK → success; any other final status → success:false with its name. */
-export function toWorkResult(m: Mapped): WorkResult {
-  const { method, call, responses } = m;
-  let code = call.code;
-  let details = call.details;
+/**
+ * OK → success; any other final status → success:false, `error: "<CODE>: <details>"`. A call the
+ * work's timeout cancelled reports DEADLINE_EXCEEDED (the kernel words the error: "timed out after …").
+ */
+export function toOutcome(m: Mapped): RunOutcome {
+  const { method, exchange } = m;
+  const { status, responses } = exchange;
+  let code = status.code;
+  let details = status.details;
   const streaming = method.responseStream;
-  if (code === Status.OK && !streaming && responses.length === 0) {
+  if (m.timedOut) {
+    code = Status.DEADLINE_EXCEEDED;
+    details = "the work's timeout passed";
+  } else if (code === Status.OK && !streaming && responses.length === 0) {
     code = Status.INTERNAL;
     details = 'the server sent no response message';
   }
@@ -80,29 +69,51 @@ export function toWorkResult(m: Mapped): WorkResult {
   else if (responses[0] !== undefined) outputs.response = responses[0];
   outputs.code = name;
   outputs.details = details;
-  outputs.headers = metadataJson(call.headers);
-  outputs.trailers = metadataJson(call.trailers);
-  const ok = code === Status.OK;
-  if (!ok) m.logs.add('error', 'executor', `${method.path} failed: ${name}${details ? `: ${details}` : ''}`);
-  // what MetricsClock.finish(extra) returns, built in one literal: its `...extra` spread costs ~1 µs a call
-  const durationMs = Math.round(m.clock.elapsedMs() * 1000) / 1000;
-  const startedAt = m.clock.startedAt;
-  const startedMs = startedAt.getTime();
-  const metrics: ExecutionMetrics = {
-    startedAt: isoAt(startedMs),
-    finishedAt: isoAt(startedMs + durationMs),
-    durationMs,
-    attempts: attemptsOf(call),
+  outputs.headers = metadataJson(status.headers);
+  outputs.trailers = metadataJson(status.trailers);
+  const metrics = {
+    attempts: attemptsOf(status),
     method: method.path,
     endpoint: m.endpoint,
     messagesSent: m.sent,
     messagesReceived: responses.length,
   };
-  return workResult({
-    success: ok,
-    outputs,
-    logs: m.logs.entries(),
-    metrics,
-    error: ok ? undefined : `${name}${details ? `: ${details}` : ''}`,
+  if (code === Status.OK) return { outputs, metrics };
+  return { success: false, error: details ? `${name}: ${details}` : name, outputs, metrics };
+}
+
+/** Reflection refused (UNAUTHENTICATED, PERMISSION_DENIED): reported like a call that ended so. */
+export function refusedOutcome(config: ParsedGrpcConfig, refused: ReflectionRefused): RunOutcome {
+  const status = { code: refused.code, details: refused.details, headers: undefined, trailers: undefined };
+  return toOutcome({
+    method: { path: `/${config.method}`, responseStream: false },
+    endpoint: config.endpoint,
+    exchange: { status: { ...status, aborted: false }, responses: [] },
+    sent: 0,
+    timedOut: false,
   });
 }
+
+const metadataSchema = {
+  type: 'object',
+  additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+};
+
+/** `WorkResult.outputs` of a grpc work. */
+export const OUTPUTS_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: {
+    response: { type: 'object', description: 'The response message (unary and client-streaming methods).' },
+    responses: {
+      type: 'array',
+      items: { type: 'object' },
+      description: 'Every response message (server-streaming and bidi).',
+    },
+    code: { type: 'string', description: 'Final status code name: OK, UNAVAILABLE, DEADLINE_EXCEEDED…' },
+    details: { type: 'string', description: 'Status message sent by the server.' },
+    headers: { ...metadataSchema, description: 'Response headers (initial metadata).' },
+    trailers: { ...metadataSchema, description: 'Response trailers.' },
+  },
+  required: ['code', 'details', 'headers', 'trailers'],
+} satisfies Record<string, unknown>;

@@ -1,39 +1,41 @@
 import { Metadata } from '@grpc/grpc-js';
-import { ValidationError, type Work } from '@ubom/core';
+import { MAX_DURATION_MS, ValidationError, type Work } from '@ubom/core';
 import { encodeMessage } from './codec';
-import type { GrpcConfig } from './config';
+import { type ParsedGrpcConfig, SCOPE } from './config';
 import type { ResolvedMethod } from './descriptors';
-import type { HealthStatus } from './health';
 
-// What a work sends: its metadata and encoded request messages; and how a dry run describes a method.
+// What a work sends: its deadline, its metadata and its encoded request messages.
 
-const SCOPE = 'grpc';
 const LOG_PREVIEW = 16 * 1024;
 
-export interface DryRunReport {
-  method: string;
-  kind: 'unary' | 'server_streaming' | 'client_streaming' | 'bidi';
-  descriptorSource: 'reflection' | 'proto_files' | 'descriptor_set';
-  requestMessages: number;
-  /** What grpc.health.v1 said about the service, or NO_HEALTH_SERVICE when the server has none. */
-  health: HealthStatus | 'NO_HEALTH_SERVICE';
+/**
+ * The epoch-ms deadline `ms` from now. Never beyond core's one maximum duration (596h), far below what
+ * grpc-js accepts (it throws "Deadline is too far in the future", asynchronously, past ~11,400 years):
+ * a deadline computed here can never crash the process.
+ */
+export function deadlineAfter(ms: number): number {
+  return Date.now() + Math.min(Math.max(ms, 0), MAX_DURATION_MS);
 }
 
-export const kindOf = (m: ResolvedMethod): DryRunReport['kind'] =>
-  m.requestStream
-    ? m.responseStream
-      ? 'bidi'
-      : 'client_streaming'
-    : m.responseStream
-      ? 'server_streaming'
-      : 'unary';
-
-export function buildMetadata(values: Record<string, string> | undefined): Metadata {
+/**
+ * Request metadata. `-bin` values are given as base64 and sent as bytes; the canonical base64 of those
+ * bytes (what a server echoing them sends back) is registered with `secret` so it is masked too.
+ */
+export function buildMetadata(
+  values: Record<string, string> | undefined,
+  secret?: (value: string) => void,
+): Metadata {
   const md = new Metadata();
   if (values) {
-    for (const [key, value] of Object.entries(values)) {
-      if (key.endsWith('-bin')) md.set(key, Buffer.from(value, 'base64'));
-      else md.set(key, value);
+    for (const key in values) {
+      const value = values[key] as string;
+      if (!key.endsWith('-bin')) {
+        md.set(key, value);
+        continue;
+      }
+      const bytes = Buffer.from(value, 'base64');
+      secret?.(bytes.toString('base64'));
+      md.set(key, bytes);
     }
   }
   return md;
@@ -45,7 +47,7 @@ export function preview(message: Record<string, unknown>): string {
 }
 
 /** The request (default: `work.inputs`) as encoded messages: one object, or an array for client streams. */
-export function encodeRequests(method: ResolvedMethod, config: GrpcConfig, work: Work): Buffer[] {
+export function encodeRequests(method: ResolvedMethod, config: ParsedGrpcConfig, work: Work): Buffer[] {
   const explicit = config.request !== undefined;
   const request: unknown = explicit ? config.request : (work.inputs ?? {});
   const base = explicit ? 'executor_config.request' : 'inputs';

@@ -5,7 +5,7 @@ import { type Client, type Metadata, status } from '@grpc/grpc-js';
 import { suggest, UnavailableError, ValidationError } from '@ubom/core';
 import { Root } from 'protobufjs';
 import 'protobufjs/ext/descriptor.js';
-import { type GrpcConfig, SCOPE } from './config';
+import { type ParsedGrpcConfig, SCOPE } from './config';
 import { FileHead, FileSet, REFLECTION_METHODS, ReflectionFailure, ReflectionStream } from './reflection';
 
 // Where descriptors come from: .proto files, a descriptor set file, or the server's reflection.
@@ -22,7 +22,7 @@ export type DescriptorSource =
   | { kind: 'files'; key: string; files: string[]; includeDirs: string[] }
   | { kind: 'set'; key: string; file: string };
 
-export function filesKey(config: GrpcConfig): string {
+export function filesKey(config: ParsedGrpcConfig): string {
   if (config.proto_files)
     return `files|${config.proto_files.join('\0')}|${(config.include_dirs ?? []).join('\0')}`;
   return `set|${config.descriptor_set ?? ''}`;

@@ -27,7 +27,7 @@ describe('channel pooling, cancellation and shutdown', () => {
       const results = await Promise.all(Array.from({ length: 30 }, () => registry.execute(unary())));
       expect(results.every((r) => r.success)).toBe(true);
       expect(server.peers.size).toBe(1);
-      expect(executor.stats).toEqual({ channels: 1, inFlight: 0 });
+      expect(executor.state.stats).toEqual({ channels: 1, inFlight: 0 });
     } finally {
       await executor.shutdown();
     }
@@ -39,10 +39,11 @@ describe('channel pooling, cancellation and shutdown', () => {
     await registry.execute(unary());
     await registry.execute(unary({ retry: { max_attempts: 2 } }));
     await registry.execute(unary({ retry: { max_attempts: 2 } }));
-    expect(executor.stats.channels).toBe(2);
+    const state = executor.state;
+    expect(state.stats.channels).toBe(2);
     expect(server.peers.size).toBe(2);
     await executor.shutdown();
-    expect(executor.stats).toEqual({ channels: 0, inFlight: 0 });
+    expect(state.stats).toEqual({ channels: 0, inFlight: 0 });
     // still usable after shutdown + initialize, on a new connection
     await executor.initialize({});
     expect((await registry.execute(unary())).success).toBe(true);
@@ -54,7 +55,7 @@ describe('channel pooling, cancellation and shutdown', () => {
     const { executor, registry } = await setupExecutor({ max_channels: 2 });
     try {
       for (const attempts of [2, 3, 4]) await registry.execute(unary({ retry: { max_attempts: attempts } }));
-      expect(executor.stats.channels).toBe(2);
+      expect(executor.state.stats.channels).toBe(2);
     } finally {
       await executor.shutdown();
     }
@@ -75,7 +76,7 @@ describe('channel pooling, cancellation and shutdown', () => {
       const error = await running.catch((e: unknown) => e);
       expect(isAbortError(error)).toBe(true);
       await expect.poll(() => server.state.cancelled).toBe(cancelled + 1);
-      expect(executor.stats.inFlight).toBe(0);
+      expect(executor.state.stats.inFlight).toBe(0);
     } finally {
       await executor.shutdown();
     }
@@ -98,22 +99,26 @@ describe('channel pooling, cancellation and shutdown', () => {
       );
       expect(isAbortError(await running.catch((e: unknown) => e))).toBe(true);
       await expect.poll(() => server.state.active).toBe(0);
-      expect(executor.stats.inFlight).toBe(0);
+      expect(executor.state.stats.inFlight).toBe(0);
     } finally {
       await executor.shutdown();
     }
   });
 
-  it('shutdown cancels calls still running and waits for them', async () => {
+  it('shutdown cancels calls still running, waits for them (AbortError), then closes the channels', async () => {
     const { executor, registry } = await setupExecutor();
-    const running = registry.execute(unary({ method: 'demo.v1.Echo/Sleep', request: { delay_ms: -1 } }));
-    await expect.poll(() => executor.stats.inFlight).toBe(1);
+    const state = executor.state;
+    const cancelled = server.state.cancelled;
+    const running = registry
+      .execute(unary({ method: 'demo.v1.Echo/Sleep', request: { delay_ms: -1 } }))
+      .catch((e: unknown) => e);
+    await expect.poll(() => state.stats.inFlight).toBe(1);
     await expect.poll(() => server.state.active).toBeGreaterThan(0);
     await executor.shutdown();
-    const result = await running;
-    expect(result.success).toBe(false);
-    expect(result.outputs.code).toBe('CANCELLED');
-    expect(executor.stats).toEqual({ channels: 0, inFlight: 0 });
+    expect(executor.activeWorks).toBe(0);
+    expect(isAbortError(await running)).toBe(true);
+    expect(state.stats).toEqual({ channels: 0, inFlight: 0 });
+    await expect.poll(() => server.state.cancelled).toBe(cancelled + 1);
     await expect.poll(() => server.state.active).toBe(0);
   });
 });

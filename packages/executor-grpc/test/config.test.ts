@@ -1,13 +1,16 @@
-import type { ValidationError } from '@ubom/core';
+import type { ValidationError, Work } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
-import { grpcConfigJsonSchema, grpcConfigSchema } from '../src';
-import { parseConfig, RETRY_DEFAULTS } from '../src/config';
+import { createPlugin, grpcConfigJsonSchema, grpcConfigSchema } from '../src';
 import { retryChannelOptions } from '../src/retry';
 
 const valid = { endpoint: 'localhost:50051', method: 'demo.v1.Echo/Unary' };
-const issuesOf = (raw: unknown) => {
+const plugin = createPlugin();
+const work = (executor_config: unknown): Work =>
+  ({ id: 'config-test', type: 'grpc', executor_config }) as Work;
+/** The issues of the kernel's one parse (zod schema, then the executor's cross-field rules). */
+const issuesOf = async (raw: unknown) => {
   try {
-    parseConfig(raw);
+    await plugin.validate(work(raw));
   } catch (error) {
     return (error as ValidationError).issues;
   }
@@ -15,23 +18,26 @@ const issuesOf = (raw: unknown) => {
 };
 
 describe('executor_config', () => {
-  it('returns a valid config as given: no retry policy unless asked, no deadline', () => {
-    const raw = { ...valid, tls: { enabled: false } };
-    expect(parseConfig(raw)).toBe(raw);
-    expect(retryChannelOptions(parseConfig(valid).retry)).toEqual({ maxAttempts: 1 });
-    expect(retryChannelOptions({ max_attempts: 1 })).toEqual({ maxAttempts: 1 });
+  it('parses a valid config with its defaults: TLS on, no retry policy unless asked, no deadline', async () => {
+    expect(await issuesOf(valid)).toEqual([]);
+    const config = grpcConfigSchema.parse({ ...valid, tls: {} });
+    expect(config).toEqual({ ...valid, tls: { enabled: true } });
+    expect(retryChannelOptions(config.retry)).toEqual({ maxAttempts: 1 });
+    const once = grpcConfigSchema.parse({ ...valid, retry: { max_attempts: 1 } });
+    expect(retryChannelOptions(once.retry)).toEqual({ maxAttempts: 1 });
   });
 
   it('applies the schema defaults of retry, in the form grpc-js service configs take', () => {
-    expect(RETRY_DEFAULTS).toEqual({
+    const config = grpcConfigSchema.parse({ ...valid, retry: {} });
+    expect(config.retry).toEqual({
       max_attempts: 3,
       initial_delay: '1s',
       max_delay: '10s',
       backoff_multiplier: 2,
       retryable_codes: ['UNAVAILABLE'],
     });
-    const config = parseConfig({ ...valid, retry: { initial_delay: '250ms', max_delay: '1m' } });
-    const options = retryChannelOptions(config.retry);
+    const custom = grpcConfigSchema.parse({ ...valid, retry: { initial_delay: '250ms', max_delay: '1m' } });
+    const options = retryChannelOptions(custom.retry);
     expect(JSON.parse(options.serviceConfig ?? '{}')).toEqual({
       methodConfig: [
         {
@@ -48,12 +54,12 @@ describe('executor_config', () => {
     });
   });
 
-  it('reports every problem at once, each at its path', () => {
-    const issues = issuesOf({
+  it('reports every problem of the schema at once, each at its path, the own timeout included', async () => {
+    const issues = await issuesOf({
       endpoint: 'has space:1',
       method: 'NoSlash',
       timeout: 'soon',
-      tls: { enabled: false, ca_cert: 'x', sever_name: 'y' },
+      tls: { enabled: false, sever_name: 'y' },
       metadata: { Authorization: 'Bearer x' },
       retry: { max_attempts: 11, backoff_multiplier: 0.5 },
       extra: true,
@@ -67,7 +73,6 @@ describe('executor_config', () => {
         'executor_config.retry.backoff_multiplier',
         'executor_config.retry.max_attempts',
         'executor_config.timeout',
-        'executor_config.tls.ca_cert',
         'executor_config.tls.sever_name',
       ].sort(),
     );
@@ -76,36 +81,54 @@ describe('executor_config', () => {
     );
   });
 
-  it('checks the rules a JSON Schema cannot: mTLS pairs, certificates with plaintext, one descriptor source', () => {
-    expect(issuesOf({ ...valid, tls: { client_key: 'k' } })).toEqual([
+  it('checks the rules a JSON Schema cannot: mTLS pairs, certificates with plaintext, one descriptor source', async () => {
+    expect(await issuesOf({ ...valid, tls: { client_key: 'k' } })).toEqual([
       { path: 'executor_config.tls.client_cert', message: 'is required with client_key' },
     ]);
-    expect(issuesOf({ ...valid, tls: { enabled: false, server_name: 'x' } })[0]?.path).toBe(
-      'executor_config.tls.server_name',
-    );
-    expect(issuesOf({ ...valid, proto_files: ['a.proto'], descriptor_set: 'b.pb' })[0]?.path).toBe(
+    expect(await issuesOf({ ...valid, tls: { enabled: false, server_name: 'x', ca_cert: 'c' } })).toEqual([
+      { path: 'executor_config.tls.ca_cert', message: 'has no effect when tls.enabled is false' },
+      { path: 'executor_config.tls.server_name', message: 'has no effect when tls.enabled is false' },
+    ]);
+    expect((await issuesOf({ ...valid, proto_files: ['a.proto'], descriptor_set: 'b.pb' }))[0]?.path).toBe(
       'executor_config.descriptor_set',
     );
-    expect(issuesOf({ ...valid, include_dirs: ['protos'] })[0]?.path).toBe('executor_config.include_dirs');
+    expect((await issuesOf({ ...valid, include_dirs: ['protos'] }))[0]?.path).toBe(
+      'executor_config.include_dirs',
+    );
   });
 
-  it('never shows a secret value in an issue', () => {
-    const issues = issuesOf({
+  it("durations have core's one maximum (596h), the own timeout as the retry delays", async () => {
+    expect(await issuesOf({ ...valid, timeout: '597h', retry: { initial_delay: '9999999999h' } })).toEqual([
+      { path: 'executor_config.timeout', message: 'must be at most 596h' },
+      { path: 'executor_config.retry.initial_delay', message: 'must be at most 596h' },
+    ]);
+    expect(await issuesOf({ ...valid, timeout: '596h', retry: { max_delay: '596h' } })).toEqual([]);
+  });
+
+  it('never shows a secret value in an issue', async () => {
+    const issues = await issuesOf({
       ...valid,
       metadata: { authorization: 42 },
       tls: { client_key: 7, client_cert: 'c' },
     });
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'executor_config.metadata.authorization',
+      'executor_config.tls.client_key',
+    ]);
     expect(JSON.stringify(issues)).not.toContain('42');
   });
 
-  it('publishes a JSON Schema (2020-12) from the same zod definition, secrets marked writeOnly', () => {
-    const schema = grpcConfigJsonSchema as Record<string, unknown>;
+  it('publishes a JSON Schema (2020-12) from the same zod definition, the own timeout added, secrets writeOnly', async () => {
+    const schema = grpcConfigJsonSchema;
+    expect(schema).toEqual(plugin.getSchema().config);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['endpoint', 'method']);
+    expect(Object.keys(schema.properties as object)).toContain('timeout');
     expect(JSON.stringify(schema)).toContain('"writeOnly":true');
     // the examples are valid configs
-    for (const example of (schema.examples as unknown[]) ?? [])
-      expect(grpcConfigSchema.safeParse(example).success).toBe(true);
+    const examples = (schema.examples as unknown[]) ?? [];
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(await issuesOf(example)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describeExecutorConformance } from '@ubom/testkit';
 import { afterAll } from 'vitest';
-import { createPlugin, type GrpcExecutor } from '../src';
+import { createPlugin, type GrpcState } from '../src';
 import { startServer } from './helpers';
 
 // the works name the servers' addresses, so the servers start before the suite is declared
@@ -13,14 +13,15 @@ afterAll(async () => {
 const secret = 'Bearer conformance-s3cret-7f3a9d';
 const base = { endpoint: server.address, tls: { enabled: false } };
 const work = (id: string, config: Record<string, unknown>) => ({ id, type: 'grpc', executor_config: config });
-let executor: GrpcExecutor | undefined;
+// the state of the plugin under test: its pool still answers after shutdown() (then empty)
+let state: GrpcState | undefined;
 
 describeExecutorConformance({
   name: 'grpc',
   createExecutor: async () => {
-    const plugin = createPlugin() as GrpcExecutor;
+    const plugin = createPlugin();
     await plugin.initialize({});
-    executor = plugin;
+    state = plugin.state;
     return plugin;
   },
   works: {
@@ -89,5 +90,5 @@ describeExecutorConformance({
       path: 'executor_config.descriptor_set',
     },
   ],
-  leftovers: () => executor?.stats.inFlight ?? 0,
+  leftovers: () => state?.stats.inFlight ?? 0,
 });

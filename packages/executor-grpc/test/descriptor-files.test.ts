@@ -6,7 +6,15 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ValidationError } from '@ubom/core';
 import { Writer } from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ECHO_PROTO, grpcWork, PROTO_DIR, type RunningServerT, setupExecutor, startServer } from './helpers';
+import {
+  dryRun,
+  ECHO_PROTO,
+  grpcWork,
+  PROTO_DIR,
+  type RunningServerT,
+  setupExecutor,
+  startServer,
+} from './helpers';
 
 describe('a server without reflection, described by proto files or a descriptor set', () => {
   let server: RunningServerT;
@@ -109,7 +117,8 @@ describe('a server without reflection, described by proto files or a descriptor 
   });
 
   it('dry run with proto files reports the health of the service', async () => {
-    const report = await ctx.executor.dryRun(
+    const report = await dryRun(
+      ctx.executor,
       grpcWork({
         ...base(),
         method: 'demo.v1.Echo/Bidi',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GrpcExecutor } from '../src';
-import { grpcWork, type RunningServerT, startServer } from './helpers';
+import { createPlugin } from '../src';
+import { dryRun, grpcWork, type RunningServerT, startServer } from './helpers';
 
 describe('healthCheck and dry run through grpc.health.v1', () => {
   let server: RunningServerT;
@@ -14,7 +14,7 @@ describe('healthCheck and dry run through grpc.health.v1', () => {
   });
 
   const plugin = async (config: Record<string, unknown>) => {
-    const executor = new GrpcExecutor();
+    const executor = createPlugin();
     await executor.initialize(config);
     return executor;
   };
@@ -65,7 +65,8 @@ describe('healthCheck and dry run through grpc.health.v1', () => {
 
   it('dry run reports NO_HEALTH_SERVICE for a server without grpc.health.v1, after resolving the method', async () => {
     const executor = await plugin({});
-    const report = await executor.dryRun(
+    const report = await dryRun(
+      executor,
       grpcWork({
         endpoint: noHealth.address,
         tls: { enabled: false },
@@ -81,7 +82,8 @@ describe('healthCheck and dry run through grpc.health.v1', () => {
     const executor = await plugin({});
     const calls = server.state.calls;
     await expect(
-      executor.dryRun(
+      dryRun(
+        executor,
         grpcWork({
           endpoint: server.address,
           tls: { enabled: false },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnhancedWorkRegistry, type Work } from '@ubom/core';
 import { inject } from 'vitest';
-import { GrpcExecutor } from '../src';
+import { createPlugin, type DryRunReport, type GrpcExecutor } from '../src';
 
 export {
   ECHO_PROTO,
@@ -39,13 +39,18 @@ export function certs(): Certs {
   };
 }
 
-/** A ready executor, the registry a user would run it through, and a way to stop both. */
+/** A ready executor and the registry a user would run it through. */
 export async function setupExecutor(pluginConfig: Record<string, unknown> = {}) {
-  const executor = new GrpcExecutor();
+  const executor = createPlugin();
   await executor.initialize(pluginConfig);
   const registry = new EnhancedWorkRegistry();
   registry.registerExecutor('grpc', executor);
   return { executor, registry };
+}
+
+/** `plugin.dryRun(work)`, typed: the kernel's `dryRun` resolves with what the executor's reports. */
+export function dryRun(executor: GrpcExecutor, work: Work): Promise<DryRunReport> {
+  return executor.dryRun(work) as Promise<DryRunReport>;
 }
 
 let ids = 0;

@@ -86,6 +86,21 @@ describe('metadata and secrets', () => {
     }
   });
 
+  it('a -bin secret the server echoes back is masked in the base64 the result shows, not only as written', async () => {
+    const bytes = Buffer.from('\xfb\xff\xbe secret bytes \xfb\xff\xbe', 'latin1');
+    const written = bytes.toString('base64url'); // URL-safe, unpadded: how a user may paste it
+    const shown = bytes.toString('base64'); // what a server echoing the bytes makes the result show
+    expect(shown).not.toContain(written);
+    const direct = await ctx.executor.execute(work(echoing, { 'x-key-bin': written }), {});
+    const viaRegistry = await ctx.registry.execute(work(echoing, { 'x-key-bin': written }));
+    for (const result of [direct, viaRegistry]) {
+      expect(result.success).toBe(true);
+      expect(result.outputs.headers).toHaveProperty('x-echo-x-key-bin');
+      expect(JSON.stringify(result)).not.toContain(shown);
+      expect(JSON.stringify(result)).not.toContain(written);
+    }
+  });
+
   it('a token never shows in a failure either (UNAUTHENTICATED with a wrong token)', async () => {
     const wrong = `Bearer wrong-${TOKEN}`;
     const result = await ctx.registry.execute(work(server, { authorization: wrong }));

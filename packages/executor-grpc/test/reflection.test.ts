@@ -1,6 +1,6 @@
 import type { LogEntry, ValidationError } from '@ubom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
+import { dryRun, grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
 
 describe('calling methods resolved by server reflection', () => {
   let server: RunningServerT;
@@ -161,7 +161,7 @@ describe('calling methods resolved by server reflection', () => {
 
   it('dry run: resolves the method, encodes the request and asks grpc.health.v1, without calling', async () => {
     const before = server.state.calls;
-    const report = await ctx.executor.dryRun(grpcWork(config('ServerStream', { request: { repeat: 2 } })));
+    const report = await dryRun(ctx.executor, grpcWork(config('ServerStream', { request: { repeat: 2 } })));
     expect(report).toEqual({
       method: '/demo.v1.Echo/ServerStream',
       kind: 'server_streaming',
@@ -173,6 +173,8 @@ describe('calling methods resolved by server reflection', () => {
   });
 
   it('dry run refuses an unknown method like execute does', async () => {
-    await expect(ctx.executor.dryRun(grpcWork(config('Nope')))).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(dryRun(ctx.executor, grpcWork(config('Nope')))).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 });

@@ -1,4 +1,7 @@
+import { MAX_DURATION_MS } from '@ubom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlugin } from '../src';
+import { deadlineAfter } from '../src/request';
 import { grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
 
 let keys = 0;
@@ -68,15 +71,16 @@ describe("retries (grpc-js's own retry policy) and deadlines", () => {
     expect(result.metrics.attempts).toBe(7);
   });
 
-  it('the deadline covers every attempt: long backoffs end in DEADLINE_EXCEEDED, not in more attempts', async () => {
+  it('the timeout covers every attempt: long backoffs end in DEADLINE_EXCEEDED, not in more attempts', async () => {
     const result = await ctx.registry.execute(
       flaky(10, { max_attempts: 5, initial_delay: '5s', max_delay: '5s' }, { timeout: '300ms' }),
     );
-    expect(result.success).toBe(false);
+    expect(result).toMatchObject({ success: false, error: 'timed out after 300ms' });
     expect(result.outputs.code).toBe('DEADLINE_EXCEEDED');
+    expect(result.metrics.timedOut).toBe(true);
   });
 
-  it('a call that outlives its timeout ends DEADLINE_EXCEEDED and the server sees it cancelled', async () => {
+  it('a call that outlives its timeout ends "timed out", DEADLINE_EXCEEDED, and the server sees it cancelled', async () => {
     const cancelled = server.state.cancelled;
     const result = await ctx.registry.execute(
       grpcWork({
@@ -87,10 +91,46 @@ describe("retries (grpc-js's own retry policy) and deadlines", () => {
         timeout: '200ms',
       }),
     );
-    expect(result.success).toBe(false);
-    expect(result.outputs.code).toBe('DEADLINE_EXCEEDED');
-    expect(result.error).toMatch(/^DEADLINE_EXCEEDED: /);
+    expect(result).toMatchObject({ success: false, error: 'timed out after 200ms' });
+    expect(result.outputs).toMatchObject({ code: 'DEADLINE_EXCEEDED', details: "the work's timeout passed" });
+    expect(result.metrics).toMatchObject({ timedOut: true, attempts: 1, method: '/demo.v1.Echo/Sleep' });
     await expect.poll(() => server.state.cancelled).toBe(cancelled + 1);
-    expect(ctx.executor.stats.inFlight).toBe(0);
+    expect(ctx.executor.state.stats.inFlight).toBe(0);
+  });
+
+  it('the server sees the deadline (grpc-timeout), never beyond what grpc-js accepts', async () => {
+    const deadline = await ctx.registry.execute(
+      grpcWork({
+        endpoint: server.address,
+        method: 'demo.v1.Echo/Unary',
+        tls: { enabled: false },
+        request: { message: 'x' },
+        timeout: '596h',
+      }),
+    );
+    expect(deadline.success).toBe(true);
+    const seen = Number(server.state.lastDeadline) - Date.now();
+    expect(seen).toBeGreaterThan(MAX_DURATION_MS - 60_000);
+    expect(seen).toBeLessThanOrEqual(MAX_DURATION_MS + 1000);
+    expect(deadlineAfter(Number.MAX_SAFE_INTEGER) - Date.now()).toBeLessThanOrEqual(MAX_DURATION_MS);
+  });
+
+  it('a far deadline is a ValidationError naming the maximum, never a crash (issue 12, item 1)', async () => {
+    const far = { endpoint: server.address, method: 'demo.v1.Echo/Unary', tls: { enabled: false } };
+    for (const [config, path] of [
+      [{ ...far, timeout: '9999999999h' }, 'executor_config.timeout'],
+      [{ ...far, timeout: 1e300 }, 'executor_config.timeout'],
+      [{ ...far, retry: { initial_delay: '9999999999h' } }, 'executor_config.retry.initial_delay'],
+      [{ ...far, retry: { max_delay: 1e300 } }, 'executor_config.retry.max_delay'],
+    ] as const) {
+      await expect(ctx.executor.execute(grpcWork(config))).rejects.toMatchObject({
+        code: 'VALIDATION',
+        issues: [{ path, message: 'must be at most 596h' }],
+      });
+    }
+    const plugin = createPlugin();
+    await expect(plugin.initialize({ reflection_timeout: '9999999999h' })).rejects.toMatchObject({
+      issues: [{ path: 'config.reflection_timeout', message: 'must be at most 596h' }],
+    });
   });
 });
