@@ -24,6 +24,7 @@ export {
   type DiscoveredPlugin,
   type DiscoveredStatus,
   type DiscoverOptions,
+  type DiscoveryRoot,
   discoverPlugins,
 } from './plugin/discovery';
 export {
@@ -52,6 +53,8 @@ export {
 } from './registry/registry';
 export { MetricsClock, type ResultParts, workResult } from './result';
 export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';
+export { envSecrets, fileSecrets, type SecretProvider } from './secrets/providers';
+export { findSecretReferences, SECRET_NAME_PATTERN, type SecretReference } from './secrets/references';
 export { compileSecretExtractor, type SecretExtractor } from './secrets/secret-plan';
 export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted, timeoutOf } from './util/abort';

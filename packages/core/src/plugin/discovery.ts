@@ -16,11 +16,27 @@ export interface DiscoveredPlugin {
   status: DiscoveredStatus;
   reason?: string;
   manifest?: PluginManifest;
+  /** The root it was found through (`--plugin`, `current package`, `work file folder`…), when roots were named. */
+  source?: string;
+}
+
+/** Where to look: a plugin package's own folder, or a folder whose `node_modules` (upward) are searched. */
+export interface DiscoveryRoot {
+  path: string;
+  /** `package`: `path` is a plugin package itself; `search` (default): its node_modules, upward. */
+  kind?: 'package' | 'search';
+  /** Shown in `plugins list` and in "no executor" messages. */
+  source?: string;
 }
 
 export interface DiscoverOptions {
   /** Folders to search from, each upward to the file-system root. Default: `process.cwd()`. */
   from?: string[];
+  /**
+   * Roots in order of precedence (searched before `from`). The first copy of a package found wins;
+   * when two packages claim one work type, the one from the earlier root wins (then `@ubom/*`).
+   */
+  roots?: DiscoveryRoot[];
 }
 
 const readJson = async (file: string): Promise<Record<string, unknown> | undefined> => {
@@ -70,10 +86,15 @@ const declaredTypes = (raw: unknown): string[] => {
   return Array.isArray(types) ? types.filter((t): t is string => typeof t === 'string' && t !== '') : [];
 };
 
-async function inspect(packageName: string, linkDir: string): Promise<DiscoveredPlugin | undefined> {
+async function inspect(
+  packageName: string | undefined,
+  linkDir: string,
+): Promise<DiscoveredPlugin | undefined> {
   const dir = await realpath(linkDir).catch(() => undefined);
   const pkg = dir && (await readJson(join(dir, 'package.json')));
   if (!dir || !pkg) return undefined;
+  packageName ??= typeof pkg.name === 'string' ? pkg.name : undefined;
+  if (packageName === undefined) return undefined;
   const problem = manifestProblem(pkg.ubom);
   const manifest = problem ? undefined : (pkg.ubom as PluginManifest);
   const plugin: DiscoveredPlugin = {
@@ -92,24 +113,41 @@ async function inspect(packageName: string, linkDir: string): Promise<Discovered
 /**
  * Finds installed plugins by package name and reads their manifests, importing no plugin code.
  * Works with npm, pnpm (symlinked) and hoisted layouts; the nearest copy of a package wins.
- * When two packages claim one work type, `@ubom/*` wins over third parties, then the first found;
- * the others are listed with status `conflict` and the reason.
+ * When two packages claim one work type, the one from the earlier root wins, then `@ubom/*` over third
+ * parties, then the first found; the others are listed with status `conflict` and the reason.
  */
 export async function discoverPlugins(options: DiscoverOptions = {}): Promise<DiscoveredPlugin[]> {
   const found = new Map<string, DiscoveredPlugin>();
+  const order = new Map<DiscoveredPlugin, number>();
+  const keep = (plugin: DiscoveredPlugin | undefined, rootIndex: number, source: string | undefined) => {
+    if (!plugin || found.has(plugin.packageName)) return;
+    if (source !== undefined) plugin.source = source;
+    found.set(plugin.packageName, plugin);
+    order.set(plugin, rootIndex);
+  };
+  const roots: DiscoveryRoot[] = [
+    ...(options.roots ?? []),
+    ...(options.from ?? (options.roots ? [] : [process.cwd()])).map((path) => ({ path })),
+  ];
   // roots often share their upper folders (a project and the CLI installed in it): list each once
   const visited = new Set<string>();
-  for (const start of options.from ?? [process.cwd()]) {
-    for (const nodeModules of nodeModulesUpward(start)) {
+  for (const [index, root] of roots.entries()) {
+    if (root.kind === 'package') {
+      keep(await inspect(undefined, root.path), index, root.source);
+      continue;
+    }
+    for (const nodeModules of nodeModulesUpward(root.path)) {
       if (visited.has(nodeModules)) continue;
       visited.add(nodeModules);
       const names = (await candidates(nodeModules)).filter((n) => !found.has(n));
       const inspected = await Promise.all(names.map((name) => inspect(name, join(nodeModules, name))));
-      for (const plugin of inspected) if (plugin) found.set(plugin.packageName, plugin);
+      for (const plugin of inspected) keep(plugin, index, root.source);
     }
   }
   const plugins = [...found.values()];
   const owner = new Map<string, DiscoveredPlugin>();
+  const rank = (p: DiscoveredPlugin): number =>
+    (order.get(p) ?? 0) * 2 + (p.packageName.startsWith('@ubom/') ? 0 : 1);
   const ranked = plugins.filter((p) => p.status === 'available').sort((a, b) => rank(a) - rank(b));
   for (const plugin of ranked) {
     const taken = plugin.workTypes.filter((t) => owner.has(t));
@@ -122,5 +160,3 @@ export async function discoverPlugins(options: DiscoverOptions = {}): Promise<Di
   }
   return plugins;
 }
-
-const rank = (p: DiscoveredPlugin): number => (p.packageName.startsWith('@ubom/') ? 0 : 1);

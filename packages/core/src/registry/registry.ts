@@ -1,5 +1,13 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
+import type { SecretProvider } from '../secrets/providers';
+import {
+  findSecretReferences,
+  hasSecretReference,
+  placeholderOf,
+  resolveSecretReferences,
+  substituteSecrets,
+} from '../secrets/references';
 import type {
   EnhancedWorkExecutor,
   ExecuteOptions,
@@ -19,6 +27,11 @@ import { boundedValidation, timedOutWhileValidating } from './validation-bound';
 export interface EnhancedWorkRegistryOptions {
   /** After a timeout or cancel, how long an executor may take to clean up before it is abandoned. Default 30 s. */
   abortGraceMs?: number;
+  /**
+   * Resolve `{ "$secret": "NAME" }` references in works, in this order (`envSecrets()`,
+   * `fileSecrets()`, or a plugin's provider). Resolved values are masked like inline secrets.
+   */
+  secrets?: SecretProvider[];
   /** Bound of an executor's asynchronous `validate` before a run (within `work.timeout` too). Default 30 s. */
   validateTimeoutMs?: number;
   /** Names the package to install when a work's type has no executor. */
@@ -31,6 +44,8 @@ export interface EnhancedWorkRegistryOptions {
 }
 
 export interface ValidateOptions {
+  /** Resolve secret references through the providers (else they are only checked for where they sit). */
+  resolveSecrets?: boolean;
   /** Also check the work against its backend through the executor's `dryRun`, when it has one. */
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -61,6 +76,7 @@ export class EnhancedWorkRegistry {
   readonly #validator = new SchemaValidator();
   readonly #abortGraceMs: number;
   readonly #validateTimeoutMs: number;
+  readonly #secrets: readonly SecretProvider[];
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
   readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
   readonly #resolving = new Map<WorkType, Promise<void>>();
@@ -68,6 +84,7 @@ export class EnhancedWorkRegistry {
   constructor(options: EnhancedWorkRegistryOptions = {}) {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
     this.#validateTimeoutMs = options.validateTimeoutMs ?? 30_000;
+    this.#secrets = options.secrets ?? [];
     this.#hint = options.missingExecutorHint;
     this.#resolve = options.resolveExecutor;
   }
@@ -107,9 +124,17 @@ export class EnhancedWorkRegistry {
     return this.#validator.getSchema(type) as WorkSchema;
   }
 
-  /** The secret values (schema `writeOnly`) a work of a registered type holds, by where they sit. */
+  /**
+   * The secret values (schema `writeOnly`) a work of a registered type holds, by where they sit.
+   * Secret references (`{ "$secret": "NAME" }`) are not values: a work holding only those has none.
+   */
   secretValues(work: Work): SecretValues {
-    return this.#validator.secretValues(work);
+    const refs = findSecretReferences(work);
+    if (refs.length === 0) return this.#validator.secretValues(work);
+    const placeholders = refs.map((r) => placeholderOf(r.name));
+    const found = this.#validator.secretValues(substituteSecrets(work, refs, placeholders));
+    const real = (values: readonly string[]) => values.filter((v) => !placeholders.includes(v));
+    return { config: real(found.config), inputs: real(found.inputs) };
   }
 
   /**
@@ -120,6 +145,7 @@ export class EnhancedWorkRegistry {
    */
   async validateWork(work: Work, options: ValidateOptions = {}): Promise<void> {
     await this.#resolveMissing(work);
+    work = await this.#withSecrets(work, options.resolveSecrets === true, options.signal);
     const entry = this.#prepare(work);
     const masker = this.#masker(work);
     const validating = this.#executorValidate(entry, work, masker);
@@ -152,6 +178,7 @@ export class EnhancedWorkRegistry {
     options: ExecuteOptions = {},
   ): Promise<WorkResult> {
     if (this.#resolve) await this.#resolveMissing(work);
+    if (hasSecretReference(work)) work = await this.#withSecrets(work, true, options.signal);
     const entry = this.#prepare(work);
     const masker = this.#masker(work);
     const timeoutMs = work.timeout === undefined ? undefined : parseDuration(work.timeout);
@@ -198,6 +225,34 @@ export class EnhancedWorkRegistry {
     }
     await pending;
     return this.#entries.has(type);
+  }
+
+  /**
+   * The work with its secret references resolved through the providers (or, for a check only, stood
+   * in for by placeholders); refused where a reference is missing or sits in a field that is not a
+   * secret (`writeOnly`).
+   */
+  async #withSecrets(work: Work, resolve: boolean, signal: AbortSignal | undefined): Promise<Work> {
+    const refs = typeof work === 'object' && work !== null ? findSecretReferences(work) : [];
+    if (refs.length === 0) return work;
+    const values = resolve
+      ? await resolveSecretReferences(refs, this.#secrets, signal)
+      : refs.map((r) => placeholderOf(r.name));
+    const resolved = substituteSecrets(work, refs, values);
+    const type = (work as Partial<Work>).type;
+    if (typeof type !== 'string' || !this.#validator.hasSchema(type)) return resolved;
+    const secrets = this.#validator.secretValues(resolved);
+    const misplaced = refs
+      .filter(
+        (_, i) =>
+          !secrets.config.includes(values[i] as string) && !secrets.inputs.includes(values[i] as string),
+      )
+      .map((ref) => ({ path: ref.path, message: '"$secret" is only allowed in a secret (writeOnly) field' }));
+    if (misplaced.length > 0) {
+      const error = new ValidationError(misplaced);
+      throw resolve ? Masker.of(values).error(error) : error;
+    }
+    return resolved;
   }
 
   #entry(type: WorkType): Entry {
