@@ -10,6 +10,7 @@ export interface Flags {
   author?: string | undefined;
   dir?: string | undefined;
   packageManager?: string | undefined;
+  registry?: string | undefined;
   install?: boolean | undefined;
   git?: boolean | undefined;
   overwrite: boolean;
@@ -26,6 +27,7 @@ const OPTIONS = {
   author: { type: 'string' },
   dir: { type: 'string' },
   'package-manager': { type: 'string' },
+  registry: { type: 'string' },
   install: { type: 'boolean' },
   'no-install': { type: 'boolean' },
   git: { type: 'boolean' },
@@ -51,6 +53,8 @@ Options (each one answers a prompt):
   --author <text>             package author
   --dir <path>                where to create it (default: ./<package name without scope>)
   --package-manager <pm>      npm, pnpm, yarn or bun (default: the one running this command)
+  --registry <url>            npm registry to install from (default: npm_config_registry, else
+                              the package manager's own configuration)
   --install, --no-install     install dependencies (default: install)
   --git, --no-git             git init the new folder (default: yes, unless already in a repository)
   --overwrite                 empty a non-empty target folder first (keeps .git)
@@ -117,6 +121,7 @@ export function parseFlags(argv: string[]): Flags {
     author: v.author,
     dir: v.dir,
     packageManager: v['package-manager'],
+    registry: v.registry,
     install: pair(v.install, v['no-install'], 'install'),
     git: pair(v.git, v['no-git'], 'git'),
     overwrite: v.overwrite ?? false,

@@ -14,6 +14,7 @@ import {
 } from './names';
 import { fromUserAgent, isPackageManager, PACKAGE_MANAGERS, type PackageManager } from './package-manager';
 import type { Prompter } from './prompter';
+import { explicitRegistry, normalizeRegistry } from './registry';
 
 /** Everything the scaffolder needs, resolved from flags, prompts and defaults. */
 export interface Plan {
@@ -29,6 +30,10 @@ export interface Plan {
   /** The target folder exists and holds files: they are removed first (`.git` kept). */
   emptyFirst: boolean;
   packageManager: PackageManager;
+  /** The registry asked for (`--registry`, `npm_config_registry`); `undefined`: the package manager's own. */
+  registry: string | undefined;
+  /** The registry came from `--registry`: the next steps repeat it. */
+  registryFlag: boolean;
   install: boolean;
   git: boolean;
 }
@@ -138,9 +143,19 @@ async function resolveTarget(flags: Flags, dir: string, prompter: Prompter | und
   return true;
 }
 
+function resolveRegistry(flags: Flags, env: NodeJS.ProcessEnv): string | undefined {
+  if (flags.registry !== undefined && !normalizeRegistry(flags.registry)) {
+    throw new UsageError(
+      `invalid --registry "${flags.registry}": give the registry's http(s) URL (e.g. https://registry.npmjs.org/)`,
+    );
+  }
+  return explicitRegistry(flags.registry, env);
+}
+
 /** Resolves the plan: flags first, then prompts (interactive) or defaults; every value checked. */
 export async function resolvePlan(flags: Flags, ctx: ResolveContext): Promise<Plan> {
   const { prompter } = ctx;
+  const registry = resolveRegistry(flags, ctx.env);
   const split = await resolveName(flags, prompter);
   check(nameProblem(split.name));
   const scope = await resolveScope(flags, split.scope, prompter);
@@ -170,6 +185,8 @@ export async function resolvePlan(flags: Flags, ctx: ResolveContext): Promise<Pl
     dir,
     emptyFirst,
     packageManager,
+    registry,
+    registryFlag: flags.registry !== undefined,
     install,
     git: flags.git ?? true,
   };

@@ -5,7 +5,10 @@ export interface Ui {
   intro(): void;
   step(message: string): void;
   warn(message: string): void;
+  /** A refusal: what is wrong with the command, and where the help is. */
   error(message: string): void;
+  /** A failure after the files were written (the install): the message says what to do. */
+  fail(message: string): void;
   cancel(message: string): void;
   done(nextSteps: string[]): void;
 }
@@ -15,6 +18,7 @@ export const clackUi: Ui = {
   step: (message) => log.step(message),
   warn: (message) => log.warn(message),
   error: (message) => cancel(message),
+  fail: (message) => cancel(message),
   cancel: (message) => cancel(message),
   done: (nextSteps) => {
     note(nextSteps.join('\n'), 'Next steps');
@@ -31,6 +35,7 @@ export function plainUi(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableSt
     warn: (message) => err(`warning: ${message}`),
     error: (message) =>
       err(`create-ubom-plugin: ${message}\nRun create-ubom-plugin --help to see the options.`),
+    fail: (message) => err(`create-ubom-plugin: ${message}`),
     cancel: (message) => err(message),
     done: (nextSteps) => out(`\nNext steps:\n${nextSteps.map((s) => `  ${s}`).join('\n')}`),
   };

@@ -77,6 +77,13 @@ describe('refusing what it cannot scaffold', () => {
     refuse(['greet', '--name', 'other'], /two names given: "greet" and --name "other"/);
   });
 
+  it('refuses a --registry that is not an http(s) URL', () => {
+    refuse(
+      ['greet', '--registry', 'registry.example.com'],
+      /invalid --registry "registry\.example\.com": give the registry's http\(s\) URL/,
+    );
+  });
+
   it('refuses --interactive without a terminal', () => {
     refuse(['greet', '--interactive'], /--interactive needs a terminal/);
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ownManifest from '../package.json';
@@ -13,9 +14,28 @@ function stubPackageManager(name: string, exitCode: number): { bin: string; log:
   const bin = tempDir('stub-pm-');
   const log = join(bin, 'calls.log');
   const script = join(bin, name);
-  writeFileSync(script, `#!/bin/sh\necho "$(pwd) $*" >> "${log}"\nexit ${exitCode}\n`);
+  // and the registry it was pointed at, when one was (npm, pnpm and bun read the first, yarn 2+ the second)
+  const lines = [
+    '#!/bin/sh',
+    'line="$(pwd) $*"',
+    'if [ -n "$npm_config_registry" ]; then line="$line registry=$npm_config_registry yarn=$YARN_NPM_REGISTRY_SERVER"; fi',
+    `echo "$line" >> "${log}"`,
+    `exit ${exitCode}`,
+  ];
+  writeFileSync(script, `${lines.join('\n')}\n`);
   chmodSync(script, 0o755);
   return { bin, log };
+}
+
+/** A loopback port nobody listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
 describe('package manager, install and git', () => {
@@ -56,16 +76,58 @@ describe('package manager, install and git', () => {
     expect(run.stdout).not.toContain('  pnpm install\n');
   });
 
-  it('exits 1 and says so when the install fails, keeping the files', () => {
+  it('a failed install names the registry it asked and why, and keeps the files', async () => {
+    // a real npm install against a registry that is not there: a loopback port nobody listens on
     const cwd = tempDir();
-    const { bin } = stubPackageManager('npm', 3);
-    const run = runCli(['greet', '--no-git', '--install'], {
+    const registry = `http://127.0.0.1:${await closedPort()}/`;
+    const run = runCli(['greet', '--no-git', '--install', '--package-manager', 'npm'], {
       cwd,
-      env: { PATH: `${bin}:${process.env.PATH}` },
+      env: { npm_config_registry: registry, npm_config_fetch_retries: '0' },
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('npm install failed in');
+    expect(run.stdout).toContain(`Installing dependencies with npm from ${registry}`);
+    expect(run.stderr).toContain(
+      `npm install failed in ${join(cwd, 'ubom-plugin-greet')}: the registry ${registry} did not answer (connect ECONNREFUSED`,
+    );
+    expect(run.stderr).toContain('then run npm install in that folder');
+    expect(run.stderr).not.toContain('run it again');
     expect(existsSync(join(cwd, 'ubom-plugin-greet', 'package.json'))).toBe(true);
+  });
+
+  it('--registry reaches the install and wins over npm_config_registry', () => {
+    const cwd = tempDir();
+    const { bin, log } = stubPackageManager('pnpm', 0);
+    const run = runCli(['greet', '--no-git', '--registry', 'http://127.0.0.1:4873'], {
+      cwd,
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        npm_config_user_agent: 'pnpm/10.34.9',
+        npm_config_registry: 'https://elsewhere.example/',
+      },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Installing dependencies with pnpm from http://127.0.0.1:4873/');
+    expect(readFileSync(log, 'utf8')).toBe(
+      `${join(cwd, 'ubom-plugin-greet')} install registry=http://127.0.0.1:4873/ yarn=http://127.0.0.1:4873/\n`,
+    );
+  });
+
+  it('honours npm_config_registry, as `npm create … --registry` sets it', () => {
+    const cwd = tempDir();
+    const { bin, log } = stubPackageManager('npm', 0);
+    const run = runCli(['greet', '--no-git'], {
+      cwd,
+      env: { PATH: `${bin}:${process.env.PATH}`, npm_config_registry: 'https://npm.example.com/mirror' },
+    });
+    expect(run.status).toBe(0);
+    expect(readFileSync(log, 'utf8')).toContain(' install registry=https://npm.example.com/mirror/ ');
+  });
+
+  it('without an install, the next steps repeat --registry', () => {
+    const run = runCli(['greet', '--no-git', '--no-install', '--registry', 'http://127.0.0.1:4873/'], {
+      cwd: tempDir(),
+    });
+    expect(run.stdout).toContain('  npm install --registry http://127.0.0.1:4873/\n');
   });
 
   it('initialises a git repository, unless told not to or already inside one', () => {

@@ -17,10 +17,15 @@ export interface CliRun {
 /**
  * Runs the built bin as `npm create` would, without a terminal (so non-interactive by default).
  * The environment is the test's own minus `npm_config_user_agent` (pnpm sets it when it runs the
- * tests), plus `env`.
+ * tests) and the registry variables (a test that wants one sets it), plus `env`.
  */
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): CliRun {
-  const { npm_config_user_agent: _ua, ...inherited } = process.env;
+  const {
+    npm_config_user_agent: _ua,
+    npm_config_registry: _registry,
+    NPM_CONFIG_REGISTRY: _REGISTRY,
+    ...inherited
+  } = process.env;
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd,
     env: { ...inherited, ...options.env },
