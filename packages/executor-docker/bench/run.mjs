@@ -81,7 +81,7 @@ async function interleaved(fns, runs) {
       samples[name].push(performance.now() - t0);
       // the executor removes a finished container just after the result: that removal is not charged
       // to the work, and must not be charged to the next sample either
-      await plugin.idle();
+      await plugin.state.idle();
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
@@ -108,7 +108,7 @@ async function throughput(one, works, concurrency) {
       }
     }),
   );
-  await plugin.idle(); // every container gone: background removals count in the throughput
+  await plugin.state.idle(); // every container gone: background removals count in the throughput
   const elapsed = performance.now() - t0;
   return {
     rate: (works / elapsed) * 1000,
