@@ -14,6 +14,10 @@ export interface CommandContext {
   cwd: string;
   /** True for the `ubom` bin: SIGINT/SIGTERM cancel a running work (a second one forces the exit). */
   handleSignals: boolean;
+  /** `--config FILE`: the configuration file (else `UBOM_CONFIG`, else `ubom.config.json` upward). */
+  configFile: string | undefined;
+  /** `--plugin <path|package>` values: plugin packages loaded before installed ones. */
+  plugins: string[];
   /** Cancels a running work when aborted (programmatic use). */
   signal: AbortSignal | undefined;
 }

@@ -1,13 +1,19 @@
-import { fileURLToPath } from 'node:url';
 import {
   type DiscoveredPlugin,
   discoverPlugins,
   type EnhancedWorkRegistry,
   type ExternalWorkPlugin,
+  type JSONSchema,
+  loadDiscoveredPlugin,
   openDiscoveredExecutors,
   type PluginInfo,
+  pluginConfigIssues,
+  secretProvidersOf,
   suggest,
+  type UbomConfig,
+  ValidationError,
 } from '@ubom/core';
+import { describeRoots, discoveryRoots, type RootsOptions } from './roots';
 
 /** The built-in work types and the package that serves each: named in "install …" hints. */
 export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
@@ -17,20 +23,9 @@ export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
   serverless: '@ubom/executor-serverless',
 };
 
-/** The CLI package folder (`dist/..`): its own dependencies, like the embedded process executor, are plugins too. */
-const CLI_PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * Where plugins are searched: the project (`cwd`) upward first, so a project's own copy wins, then the
- * CLI's install folder upward (a global install, or pnpm's `.pnpm/@ubom+cli@…/node_modules`).
- */
-export function pluginSearchRoots(cwd: string = process.cwd()): string[] {
-  return [cwd, CLI_PACKAGE_DIR];
-}
-
-/** Installed plugin packages with their manifest status; imports no plugin code. */
-export function findPlugins(cwd?: string): Promise<DiscoveredPlugin[]> {
-  return discoverPlugins({ from: pluginSearchRoots(cwd) });
+/** Installed plugin packages with their manifest status and source; imports no plugin code. */
+export function findPlugins(options: RootsOptions): Promise<DiscoveredPlugin[]> {
+  return discoverPlugins({ roots: discoveryRoots(options) });
 }
 
 export interface LoadedExecutor {
@@ -67,29 +62,71 @@ export interface Executors {
 const NAMING = 'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name>';
 
 /** Explains a type nobody executes: why an installed plugin cannot serve it, the package to install, or a close type. */
-function missingHint(type: string, plugins: readonly DiscoveredPlugin[], served: Iterable<string>): string {
+function missingHint(
+  type: string,
+  plugins: readonly DiscoveredPlugin[],
+  served: Iterable<string>,
+  searched: string,
+): string {
   const blocked = plugins.find((p) => p.status !== 'available' && p.workTypes.includes(type));
   if (blocked)
     return `${blocked.packageName} serves it but cannot be used: ${blocked.reason ?? blocked.status}`;
   const packageName = BUILTIN_EXECUTORS[type];
-  if (packageName) return `install ${packageName}`;
+  if (packageName) return `install ${packageName} (searched: ${searched})`;
   const known = [...new Set([...Object.keys(BUILTIN_EXECUTORS), ...[...served].sort()])];
   const close = suggest(type, known);
   if (close) return `did you mean "${close}"?`;
-  return `known types: ${known.join(', ')}; ${NAMING}`;
+  return `known types: ${known.join(', ')}; ${NAMING} (searched: ${searched})`;
+}
+
+export interface OpenOptions extends Omit<RootsOptions, 'pluginPaths'> {
+  /** The configuration (`loadConfig`): plugin sections, plugin_paths and secret providers. */
+  config?: UbomConfig | undefined;
 }
 
 /**
- * Discovers the installed plugins (reading manifests only) and returns a registry that imports, creates
- * and initializes a plugin only when a work of one of its types is validated or run (core's
- * `openDiscoveredExecutors`, the same wiring as queue workers).
+ * Checks the configuration's plugin sections against each configured plugin's own schema (imports
+ * those plugins, no others): every problem at once, as a `ValidationError` (exit 2, no work runs).
  */
-export async function openExecutors(options: { cwd?: string } = {}): Promise<Executors> {
+async function checkPluginSections(config: UbomConfig, plugins: readonly DiscoveredPlugin[]): Promise<void> {
+  const names = Object.keys(config.plugins);
+  if (names.length === 0) return;
+  const schemas = new Map<string, JSONSchema | undefined>();
+  for (const p of plugins) if (p.status === 'available') schemas.set(p.packageName, undefined);
+  await Promise.all(
+    names
+      .filter((name) => schemas.has(name))
+      .map(async (name) => {
+        const plugin = plugins.find((p) => p.packageName === name) as DiscoveredPlugin;
+        const instance = await loadDiscoveredPlugin(plugin);
+        schemas.set(
+          name,
+          (instance as { getPluginConfigSchema?: () => JSONSchema | undefined }).getPluginConfigSchema?.(),
+        );
+      }),
+  );
+  const issues = pluginConfigIssues(config, schemas);
+  if (issues.length > 0) throw new ValidationError(issues, { scope: 'config' });
+}
+
+/**
+ * Discovers the plugins (reading manifests only, through the roots of `discoveryRoots`) and returns a
+ * registry that imports, creates and initializes a plugin (with its configuration section) only when
+ * a work of one of its types is validated or run: core's `openDiscoveredExecutors`, the wiring queue
+ * workers use too. Secret references resolve through the configuration's providers.
+ */
+export async function openExecutors(options: OpenOptions): Promise<Executors> {
+  const config = options.config;
+  const roots = discoveryRoots({ ...options, pluginPaths: config?.plugin_paths ?? [] });
   const opened = await openDiscoveredExecutors({
-    from: pluginSearchRoots(options.cwd),
-    missingExecutorHint: (type, plugins) => missingHint(type, plugins, opened.serving.keys()),
+    roots,
+    pluginConfig: (name) => config?.plugins[name],
+    secrets: config ? secretProvidersOf(config) : [],
+    missingExecutorHint: (type, plugins) =>
+      missingHint(type, plugins, opened.serving.keys(), describeRoots(roots)),
   });
   const { registry, loader, plugins, serving, failures } = opened;
+  if (config) await checkPluginSections(config, plugins);
   const absent: MissingExecutor[] = [];
   for (const [type, packageName] of Object.entries(BUILTIN_EXECUTORS)) {
     if (!plugins.some((p) => p.packageName === packageName))

@@ -6,7 +6,9 @@ export {
   findPlugins,
   type LoadedExecutor,
   type MissingExecutor,
+  type OpenOptions,
   openExecutors,
-  pluginSearchRoots,
 } from './executors';
 export { type MainOptions, main } from './main';
+export { openProject, projectConfig } from './project';
+export { describeRoots, discoveryRoots, type RootsOptions } from './roots';

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
+import { configCommand } from './commands/config';
 import { pluginsHealthCommand, pluginsListCommand } from './commands/plugins';
 import { QUEUE_COMMANDS, registerQueue } from './commands/queue';
 import { runCommand } from './commands/run';
@@ -32,13 +33,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   let code: number = EXIT.ok;
   const program = new Command('ubom');
   const ctx = (): CommandContext => {
-    const globals = program.opts<{ debug?: boolean; color?: boolean }>();
+    const globals = program.opts<{ debug?: boolean; color?: boolean; config?: string; plugin?: string[] }>();
     if (globals.color === false) io.env = { ...io.env, NO_COLOR: '1' };
     return {
       io,
       debug: globals.debug === true,
       cwd: options.cwd ?? process.cwd(),
       handleSignals: options.handleSignals === true,
+      configFile: globals.config,
+      plugins: globals.plugin ?? [],
       signal: options.signal,
     };
   };
@@ -48,6 +51,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .version(pkg.version, '-V, --version')
     .option('--debug', 'show stacks and causes of errors')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--config <file>', 'configuration file (default: UBOM_CONFIG, or ubom.config.json found upward)')
+    .option(
+      '--plugin <path|package>',
+      'load this plugin package first (a folder or an installed package name; repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showSuggestionAfterError()
@@ -70,6 +80,16 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .argument('<file>', 'work file (JSON), or - to read it from stdin')
     .action(async (file: string) => {
       code = await validateCommand(file, ctx());
+    });
+
+  program
+    .command('config')
+    .description(
+      'print the effective configuration (file, plugin sections, secret providers), secrets masked',
+    )
+    .option('--json', 'print JSON only')
+    .action(async (flags: { json?: boolean }) => {
+      code = await configCommand(flags, ctx());
     });
 
   program

@@ -113,7 +113,9 @@ describe('invalid works', () => {
     const work = { id: 'd', type: 'docker', executor_config: { image: 'busybox' } };
     const { code, stderr } = await ubom(['run', files.write('docker.json', work)]);
     expect(code).toBe(2);
-    expect(stderr).toBe('[ubom] no executor for type "docker" — install @ubom/executor-docker\n');
+    expect(stderr).toMatch(
+      /^\[ubom\] no executor for type "docker" — install @ubom\/executor-docker \(searched: work file folder .+; current folder .+; ubom install .+\)\n$/,
+    );
   });
 
   it('an unknown type gets a did-you-mean', async () => {

@@ -86,19 +86,25 @@ describe('ubom plugins list', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+VERSION\s+TYPES\s+STATUS\s+REASON$/);
+    expect(lines[0]).toMatch(/^NAME\s+VERSION\s+TYPES\s+STATUS\s+SOURCE\s+CONFIG\s+REASON$/);
     const row = (name: string) => lines.find((l) => l.startsWith(`${name} `)) ?? `(no row for ${name})`;
-    expect(row('ubom-plugin-greet')).toMatch(/^ubom-plugin-greet\s+1\.2\.3\s+greet\s+available$/);
-    expect(row('@acme/ubom-plugin-shout')).toMatch(/\s+2\.0\.0\s+shout\s+available$/);
-    expect(row('@ubom/executor-process')).toMatch(/\s+process\s+available$/);
+    expect(row('ubom-plugin-greet')).toMatch(
+      /^ubom-plugin-greet\s+1\.2\.3\s+greet\s+available\s+current folder\s+-$/,
+    );
+    expect(row('@acme/ubom-plugin-shout')).toMatch(/\s+2\.0\.0\s+shout\s+available\s+current folder\s+-$/);
+    expect(row('@ubom/executor-process')).toMatch(
+      /\s+process\s+available\s+(current folder|ubom install)\s+-$/,
+    );
     expect(row('ubom-plugin-future')).toMatch(
-      /\s+1\.2\.3\s+future\s+unsupported\s+apiVersion 2 is not supported by this @ubom\/core \(supports 1\)$/,
+      /\s+1\.2\.3\s+future\s+unsupported\s+current folder\s+-\s+apiVersion 2 is not supported by this @ubom\/core \(supports 1\)$/,
     );
     expect(row('ubom-plugin-dup-a')).toMatch(
-      /\s+dup\s+conflict\s+type "dup" is already served by @acme\/ubom-plugin-dup-b$/,
+      /\s+dup\s+conflict\s+current folder\s+-\s+type "dup" is already served by @acme\/ubom-plugin-dup-b$/,
     );
-    expect(row('@acme/ubom-plugin-dup-b')).toMatch(/\s+dup\s+available$/);
-    expect(row('ubom-plugin-nomanifest')).toMatch(/\s+-\s+invalid\s+package\.json has no "ubom" manifest$/);
+    expect(row('@acme/ubom-plugin-dup-b')).toMatch(/\s+dup\s+available\s+current folder\s+-$/);
+    expect(row('ubom-plugin-nomanifest')).toMatch(
+      /\s+-\s+invalid\s+current folder\s+-\s+package\.json has no "ubom" manifest$/,
+    );
     // a package named otherwise is not a plugin, whatever its package.json says
     expect(stdout).not.toContain('not-a-plugin');
   });
@@ -120,6 +126,8 @@ describe('ubom plugins list', () => {
       types: ['greet'],
       status: 'available',
       path: join(project.root, 'node_modules', 'ubom-plugin-greet'),
+      source: 'current folder',
+      configured: false,
     });
     // pnpm layout: the real folder in the virtual store, reached through the symlink
     expect(byName.get('@acme/ubom-plugin-shout')?.path).toBe(
@@ -297,9 +305,9 @@ describe('ubom run with discovered plugins', () => {
   it('a type no plugin serves gets the plugin naming convention', async () => {
     const { code, stderr } = await cli(['run', '-'], { input: work('teleport') });
     expect(code).toBe(2);
-    expect(stderr).toBe(
+    expect(stderr).toContain(
       '[ubom] no executor for type "teleport" — known types: process, docker, grpc, serverless, dup, greet, hang, liar, nocreate, shout, sick; ' +
-        'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name>\n',
+        `plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name> (searched: current folder ${project.root} (and parents); ubom install `,
     );
   });
 });

@@ -1,3 +1,14 @@
+export {
+  CONFIG_FILE_NAME,
+  findConfigFile,
+  type LoadConfigOptions,
+  loadConfig,
+  pluginConfigIssues,
+  type SecretSourceConfig,
+  secretProvidersOf,
+  type UbomConfig,
+} from './config/load-config';
+export { UBOM_CONFIG_SCHEMA } from './config/schema';
 export * from './errors';
 export { defineExecutor } from './kernel/define';
 export { KernelPlugin } from './kernel/plugin';

@@ -230,3 +230,40 @@ describe('defineExecutor', () => {
     });
   });
 });
+
+describe('defineExecutor: set-up after a failed initialize', () => {
+  const seen: string[] = [];
+  const flaky = defineExecutor({
+    name: 'ubom-plugin-flaky',
+    version: '1.0.0',
+    type: 'flaky',
+    description: 'setup fails for host "down"',
+    config: z.object({}).strict(),
+    pluginConfig: z.object({ host: z.string().default('local') }).strict(),
+    setup: ({ config }) => {
+      seen.push(config.host);
+      if (config.host === 'down') throw new Error('engine down');
+      return { host: config.host };
+    },
+    async run({ state }) {
+      return { outputs: { host: state.host } };
+    },
+  });
+
+  it('retries with the config given to initialize, never falls back to the default one', async () => {
+    const plugin = flaky();
+    await expect(plugin.initialize({ host: 'down' })).rejects.toThrow('engine down');
+    await expect(plugin.execute(work({}, { type: 'flaky' }))).rejects.toThrow(/engine down/);
+    await expect(plugin.execute(work({}, { type: 'flaky' }))).rejects.toThrow(/engine down/);
+    expect(seen).toEqual(['down', 'down', 'down']);
+  });
+
+  it('hints the own timeout for a typo when called directly', async () => {
+    const error = await flaky()
+      .execute(work({ timout: '1s' }, { type: 'flaky' }))
+      .catch((e: unknown) => e);
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'executor_config.timout', message: 'unknown key — did you mean "timeout"?' },
+    ]);
+  });
+});

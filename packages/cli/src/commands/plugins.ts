@@ -4,10 +4,12 @@ import {
   loadDiscoveredPlugin,
   PluginError,
   parseDuration,
+  type UbomConfig,
 } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT, InputError } from '../errors';
 import { findPlugins } from '../executors';
+import { projectConfig } from '../project';
 import { paletteFor, table } from '../render';
 
 const NONE_FOUND =
@@ -21,20 +23,34 @@ interface ListedPlugin {
   status: DiscoveredPlugin['status'];
   reason?: string;
   path: string;
+  /** The discovery root it came from (`--plugin`, `current package`, `current folder`…). */
+  source: string;
+  /** Whether the configuration has a section for it. */
+  configured: boolean;
 }
 
-const listed = (p: DiscoveredPlugin): ListedPlugin => ({
+const listed = (p: DiscoveredPlugin, config: UbomConfig): ListedPlugin => ({
   name: p.packageName,
   version: p.version,
   types: p.workTypes,
   status: p.status,
   ...(p.reason === undefined ? {} : { reason: p.reason }),
   path: p.dir,
+  source: p.source ?? 'current folder',
+  configured: Object.hasOwn(config.plugins, p.packageName),
 });
+
+/** The plugins every discovery root finds, with the configuration that names their sections. */
+async function pluginsOf(ctx: CommandContext): Promise<{ plugins: DiscoveredPlugin[]; config: UbomConfig }> {
+  const config = await projectConfig(ctx);
+  const plugins = await findPlugins({ cwd: ctx.cwd, plugins: ctx.plugins, pluginPaths: config.plugin_paths });
+  return { plugins, config };
+}
 
 /** `ubom plugins list`: what is installed, read from package.json manifests; no plugin code is imported. */
 export async function pluginsListCommand(flags: { json?: boolean }, ctx: CommandContext): Promise<number> {
-  const plugins = (await findPlugins(ctx.cwd)).map(listed);
+  const found = await pluginsOf(ctx);
+  const plugins = found.plugins.map((p) => listed(p, found.config));
   const { stdout } = ctx.io;
   if (flags.json) {
     stdout.write(`${JSON.stringify({ plugins }, null, 2)}\n`);
@@ -44,8 +60,16 @@ export async function pluginsListCommand(flags: { json?: boolean }, ctx: Command
     stdout.write(NONE_FOUND);
     return EXIT.ok;
   }
-  const head = ['NAME', 'VERSION', 'TYPES', 'STATUS', 'REASON'];
-  const rows = plugins.map((p) => [p.name, p.version, p.types.join(', ') || '-', p.status, p.reason ?? '']);
+  const head = ['NAME', 'VERSION', 'TYPES', 'STATUS', 'SOURCE', 'CONFIG', 'REASON'];
+  const rows = plugins.map((p) => [
+    p.name,
+    p.version,
+    p.types.join(', ') || '-',
+    p.status,
+    p.source,
+    p.configured ? 'yes' : '-',
+    p.reason ?? '',
+  ]);
   stdout.write(`${table([head, ...rows])}\n`);
   return EXIT.ok;
 }
@@ -62,13 +86,13 @@ interface Health extends ListedPlugin {
   durationMs?: number;
 }
 
-async function check(p: DiscoveredPlugin, loader: DefaultPluginLoader): Promise<Health> {
-  const base = listed(p);
+async function check(p: DiscoveredPlugin, loader: DefaultPluginLoader, config: UbomConfig): Promise<Health> {
+  const base = listed(p, config);
   if (p.status !== 'available') return { ...base, healthy: false, checked: false };
   const t0 = performance.now();
   try {
     loader.registerPlugin(p.packageName, () => loadDiscoveredPlugin(p));
-    await loader.initializePlugin(p.packageName, {});
+    await loader.initializePlugin(p.packageName, config.plugins[p.packageName] ?? {});
     await loader.healthCheck(p.packageName);
     return { ...base, healthy: true, checked: true, durationMs: Math.round(performance.now() - t0) };
   } catch (error) {
@@ -93,11 +117,11 @@ export async function pluginsHealthCommand(flags: HealthFlags, ctx: CommandConte
   if (timeoutMs === undefined || timeoutMs <= 0) {
     throw new InputError(`--timeout must be a duration like 10s or 500ms, got "${flags.timeout}"`);
   }
-  const plugins = await findPlugins(ctx.cwd);
+  const { plugins, config } = await pluginsOf(ctx);
   const loader = new DefaultPluginLoader(undefined, { operationTimeoutMs: timeoutMs });
   let results: Health[];
   try {
-    results = await Promise.all(plugins.map((p) => check(p, loader)));
+    results = await Promise.all(plugins.map((p) => check(p, loader, config)));
   } finally {
     await loader.shutdownAll({ timeoutMs });
   }

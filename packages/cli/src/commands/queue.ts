@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../context';
 import { InputError } from '../errors';
-import { openExecutors } from '../executors';
+import { openProject } from '../project';
 
 export const QUEUE_COMMANDS = new Set(['worker', 'enqueue', 'queue']);
 const QUEUE_PACKAGE = '@ubom/queue-bullmq';
@@ -29,7 +29,7 @@ export async function registerQueue(
   mod.registerQueueCommands(program, {
     io: c.io,
     setExitCode,
-    loadExecutors: () => openExecutors({ cwd: c.cwd }),
+    loadExecutors: async () => (await openProject(c)).executors,
     handleSignals: c.handleSignals,
   });
 }

@@ -1,7 +1,7 @@
 import { AbortError, parseDuration, ValidationError, type Work, type WorkResult } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT, InputError } from '../errors';
-import { openExecutors } from '../executors';
+import { openProject } from '../project';
 import { readWork } from '../read-work';
 import { formatIssues, formatSummary, LiveView, paletteFor, titleOf } from '../render';
 
@@ -63,7 +63,10 @@ export async function runCommand(file: string, flags: RunFlags, ctx: CommandCont
   let view: LiveView | undefined;
   const trap = ctx.handleSignals ? trapSignals(controller, () => view) : undefined;
 
-  const executors = await openExecutors({ cwd: ctx.cwd });
+  const { config, executors } = await openProject(ctx, file);
+  const w = work as Partial<Work> | null;
+  if (config.defaults.timeout !== undefined && w && typeof w === 'object' && w.timeout === undefined)
+    w.timeout = config.defaults.timeout;
   try {
     const errPalette = paletteFor(io.stderr, io.env);
     view = new LiveView(io.stderr, errPalette, titleOf(work), { logs: !flags.quiet, status: !flags.quiet });

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { openExecutors } from '../executors';
+import { openProject } from '../project';
 
 export interface SchemaFlags {
   full?: boolean;
@@ -8,7 +8,7 @@ export interface SchemaFlags {
 
 /** Prints the JSON Schema of a type's `executor_config` (`--full`: the whole WorkSchema). */
 export async function schemaCommand(type: string, flags: SchemaFlags, ctx: CommandContext): Promise<number> {
-  const executors = await openExecutors({ cwd: ctx.cwd });
+  const { executors } = await openProject(ctx);
   try {
     await executors.load(type);
     const schema = executors.registry.getSchema(type);

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { BUILTIN_EXECUTORS, openExecutors } from '../executors';
+import { BUILTIN_EXECUTORS } from '../executors';
+import { openProject } from '../project';
 import { paletteFor, table } from '../render';
 
 export interface TypesFlags {
@@ -25,7 +26,7 @@ const order = (type: string): number => {
 /** The work types this CLI can run, with the executor (name and version) behind each. */
 export async function typesCommand(flags: TypesFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const executors = await openExecutors({ cwd: ctx.cwd });
+  const { executors } = await openProject(ctx);
   try {
     await executors.loadAll();
     const rows: Row[] = executors.loaded.flatMap((e) =>

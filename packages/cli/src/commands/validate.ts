@@ -1,7 +1,7 @@
 import { ValidationError, type Work } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { openExecutors } from '../executors';
+import { openProject } from '../project';
 import { readWork } from '../read-work';
 import { clip, formatIssues, paletteFor } from '../render';
 
@@ -12,7 +12,7 @@ import { clip, formatIssues, paletteFor } from '../render';
 export async function validateCommand(file: string, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { work, label } = await readWork({ path: file, stdin: io.stdin });
-  const executors = await openExecutors({ cwd: ctx.cwd });
+  const { executors } = await openProject(ctx, file);
   try {
     await executors.registry.validateWork(work as Work, { dryRun: true });
   } catch (error) {

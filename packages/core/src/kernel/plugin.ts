@@ -47,8 +47,8 @@ export function compileSpec<CS extends ConfigSchema, PS extends ConfigSchema, S>
   const type = types[0];
   if (type === undefined)
     throw new TypeError(`[ubom] defineExecutor(${spec.name}): give \`type\` or \`types\``);
-  const config = compileSchema<ConfigOf<CS>>(spec.config);
-  const json = withOwnTimeout(config.json);
+  const config = compileSchema<ConfigOf<CS>>(spec.config, withOwnTimeout);
+  const json = config.json;
   const schema: WorkSchema = { type, version: spec.schemaVersion ?? '1.0.0', config: json };
   if (spec.inputs) schema.inputs = spec.inputs;
   if (spec.outputs) schema.outputs = spec.outputs;
@@ -92,6 +92,8 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
   readonly #validated = new WeakMap<Work, Prepared<C>>();
   #state: { value: S } | undefined;
   #settingUp: Promise<S> | undefined;
+  /** The plugin config of the last `initialize` (parsed). */
+  #configured: P | undefined;
 
   constructor(spec: ExecutorSpec<ConfigSchema, ConfigSchema, S>, compiled: Compiled<C, P>) {
     this.#spec = spec;
@@ -128,7 +130,11 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
     return this.#running.size;
   }
 
-  /** What `setup` returned; throws before the plugin is set up (by `initialize` or a first work). */
+  /**
+   * What `setup` returned; throws before the plugin is set up (by `initialize` or a first work). A
+   * plugin used without `initialize` is set up with its default plugin config; after a failed
+   * `initialize`, with the config given to it (retried by each work until it succeeds).
+   */
   get state(): S {
     if (!this.#state)
       throw new Error(`[ubom] [${this.#c.scope}] the plugin is not set up yet: call initialize()`);
@@ -137,6 +143,8 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
 
   async initialize(config: Record<string, unknown>): Promise<void> {
     const parsed = await this.#parsePluginConfig(config);
+    // kept even if setup fails: a later work retries with this config, never with the default one
+    this.#configured = parsed;
     const previous = this.#state;
     this.#state = undefined;
     this.#settingUp = undefined;
@@ -261,7 +269,16 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
   /** The state, set up with the default plugin config when nobody called `initialize`. */
   #ready(): Promise<S> {
     if (this.#state) return Promise.resolve(this.#state.value);
-    this.#settingUp ??= this.#parsePluginConfig({}).then((config) => this.#setUp(config));
+    if (!this.#settingUp) {
+      const configured = this.#configured;
+      const config = configured === undefined ? this.#parsePluginConfig({}) : Promise.resolve(configured);
+      const settingUp = config.then((c) => this.#setUp(c));
+      // a failed setup is tried again by the next caller
+      settingUp.catch(() => {
+        if (this.#settingUp === settingUp) this.#settingUp = undefined;
+      });
+      this.#settingUp = settingUp;
+    }
     return this.#settingUp;
   }
 

@@ -40,8 +40,12 @@ export type ConfigSchema = StandardConfigSchema | { readonly [key: string]: unkn
 
 /** What `run` receives once the config is parsed: the schema library's output type, or a plain record. */
 export type ConfigOf<S> = S extends StandardConfigSchema<unknown, infer O> ? O : Record<string, unknown>;
-/** What a user writes (defaults still optional). */
-export type ConfigInputOf<S> = S extends StandardConfigSchema<infer I, unknown> ? I : Record<string, unknown>;
+/** What a user writes (defaults still optional), with the `timeout` every kernel executor accepts. */
+export type ConfigInputOf<S> = (S extends StandardConfigSchema<infer I, unknown>
+  ? I
+  : Record<string, unknown>) & {
+  timeout?: string | number;
+};
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
@@ -56,10 +60,17 @@ const isStandard = (schema: unknown): schema is StandardConfigSchema =>
   schema !== null &&
   typeof (schema as Partial<StandardConfigSchema>)['~standard']?.validate === 'function';
 
-export function compileSchema<T>(schema: ConfigSchema): CompiledSchema<T> {
+/**
+ * Compiles a config schema once. `published` turns its JSON Schema into the one the plugin publishes
+ * (the kernel adds `timeout`); "did you mean" hints are taken from that one.
+ */
+export function compileSchema<T>(
+  schema: ConfigSchema,
+  published: (json: Record<string, unknown>) => Record<string, unknown> = (json) => json,
+): CompiledSchema<T> {
   if (isStandard(schema)) {
     const standard = schema['~standard'];
-    const json = standard.jsonSchema.input({ target: 'draft-2020-12' });
+    const json = published(standard.jsonSchema.input({ target: 'draft-2020-12' }));
     const settle = (result: StandardResult<unknown>, base: string): Parsed<T> =>
       result.issues
         ? { ok: false, issues: standardIssues(result.issues, base, json) }
@@ -72,12 +83,12 @@ export function compileSchema<T>(schema: ConfigSchema): CompiledSchema<T> {
       },
     };
   }
-  const json = schema as Record<string, unknown>;
+  const own = schema as Record<string, unknown>;
   let check: ValidateFunction | undefined;
   return {
-    json,
+    json: published(own),
     parse(raw, base) {
-      check ??= createAjv().compile(json);
+      check ??= createAjv().compile(own);
       return check(raw)
         ? { ok: true, value: raw as T }
         : { ok: false, issues: toIssues(check.errors ?? [], base) };

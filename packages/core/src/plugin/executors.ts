@@ -1,5 +1,6 @@
 import type { PluginError } from '../errors';
 import { EnhancedWorkRegistry } from '../registry/registry';
+import type { SecretProvider } from '../secrets/providers';
 import type { Logger, WorkType } from '../types';
 import type { DiscoveredPlugin, DiscoverOptions } from './discovery';
 import { DefaultPluginLoader, type ShutdownOptions } from './loader';
@@ -10,6 +11,8 @@ export interface DiscoveredExecutorsOptions extends DiscoverOptions {
   operationTimeoutMs?: number;
   /** The `initialize` config of a plugin, by package name. Default `{}`. */
   pluginConfig?: (packageName: string) => Record<string, unknown> | undefined;
+  /** Secret providers for `{ "$secret": "NAME" }` references (see `EnhancedWorkRegistry`). */
+  secrets?: SecretProvider[];
   /** What to say about a work type no available plugin serves (an install hint, the types served…). */
   missingExecutorHint?: (type: WorkType, plugins: readonly DiscoveredPlugin[]) => string | undefined;
 }
@@ -36,7 +39,7 @@ export interface DiscoveredExecutors {
 export async function openDiscoveredExecutors(
   options: DiscoveredExecutorsOptions = {},
 ): Promise<DiscoveredExecutors> {
-  const { logger, operationTimeoutMs, pluginConfig, missingExecutorHint, ...discover } = options;
+  const { logger, operationTimeoutMs, pluginConfig, missingExecutorHint, secrets, ...discover } = options;
   const loader = new DefaultPluginLoader(
     logger,
     operationTimeoutMs === undefined ? {} : { operationTimeoutMs },
@@ -47,6 +50,7 @@ export async function openDiscoveredExecutors(
     if (plugin.status === 'available') for (const type of plugin.workTypes) serving.set(type, plugin);
   const failures = new Map<string, PluginError>();
   const registry = new EnhancedWorkRegistry({
+    ...(secrets ? { secrets } : {}),
     ...(missingExecutorHint ? { missingExecutorHint: (type) => missingExecutorHint(type, plugins) } : {}),
     resolveExecutor: async (type) => {
       const plugin = serving.get(type);
