@@ -106,7 +106,11 @@ async function checkPluginSections(config: UbomConfig, plugins: readonly Discove
       }),
   );
   const issues = pluginConfigIssues(config, schemas);
-  if (issues.length > 0) throw new ValidationError(issues, { scope: 'config' });
+  if (issues.length > 0)
+    throw new ValidationError(issues, {
+      scope: 'config',
+      subject: `configuration ${config.path ?? ''}`.trim(),
+    });
 }
 
 /**

@@ -78,8 +78,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .command('validate')
     .description('check a work without running it: every problem with its JSON path')
     .argument('<file>', 'work file (JSON), or - to read it from stdin')
-    .action(async (file: string) => {
-      code = await validateCommand(file, ctx());
+    .option('--resolve', 'also resolve its secret references through the configured providers')
+    .action(async (file: string, flags: { resolve?: boolean }) => {
+      code = await validateCommand(file, flags, ctx());
     });
 
   program

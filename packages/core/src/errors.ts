@@ -43,22 +43,24 @@ export interface ValidationIssue {
   message: string;
 }
 
+export interface ValidationErrorOptions extends Omit<UbomErrorOptions, 'retryable'> {
+  /** What is invalid, in the message's head: `work` (default), `configuration ubom.config.json`… */
+  subject?: string;
+}
+
 /** The work is invalid. Lists every problem at once. Never retryable. */
 export class ValidationError extends UbomError {
   readonly issues: ValidationIssue[];
 
-  constructor(issues: ValidationIssue[], options: Omit<UbomErrorOptions, 'retryable'> = {}) {
+  constructor(issues: ValidationIssue[], options: ValidationErrorOptions = {}) {
     const lines = issues.map((i) => `  - ${i.path}: ${i.message}`);
-    const head = issues.length === 1 ? 'invalid work: 1 problem' : `invalid work: ${issues.length} problems`;
+    const what = options.subject ?? 'work';
+    const head = `invalid ${what}: ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
     super('VALIDATION', `${head}\n${lines.join('\n')}`, { ...options, retryable: false });
     this.issues = issues;
   }
 
-  static single(
-    path: string,
-    message: string,
-    options?: Omit<UbomErrorOptions, 'retryable'>,
-  ): ValidationError {
+  static single(path: string, message: string, options?: ValidationErrorOptions): ValidationError {
     // `new this`, not `new ValidationError`: a self-reference makes the bundler rename the class
     // (`_ValidationError`), and `name` comes from the class
     return new this([{ path, message }], options);

@@ -180,3 +180,14 @@ describe('random works through the registry and a kernel executor (property)', (
     );
   }, 60_000);
 });
+
+describe('the published configuration schema', () => {
+  it('ubom.config.schema.json is UBOM_CONFIG_SCHEMA (regenerate it when the schema changes)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { UBOM_CONFIG_SCHEMA } = await import('../src');
+    const file = JSON.parse(
+      await readFile(join(import.meta.dirname, '..', 'ubom.config.schema.json'), 'utf8'),
+    );
+    expect(file).toEqual(UBOM_CONFIG_SCHEMA);
+  });
+});

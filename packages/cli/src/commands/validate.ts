@@ -9,12 +9,19 @@ import { clip, formatIssues, paletteFor } from '../render';
  * Schema and executor checks, and the executor's dry run against its backend (the program is on PATH,
  * the image is on the engine…); nothing runs. Every problem at once with its JSON path.
  */
-export async function validateCommand(file: string, ctx: CommandContext): Promise<number> {
+export async function validateCommand(
+  file: string,
+  flags: { resolve?: boolean },
+  ctx: CommandContext,
+): Promise<number> {
   const { io } = ctx;
   const { work, label } = await readWork({ path: file, stdin: io.stdin });
   const { executors } = await openProject(ctx, file);
   try {
-    await executors.registry.validateWork(work as Work, { dryRun: true });
+    await executors.registry.validateWork(work as Work, {
+      dryRun: true,
+      resolveSecrets: flags.resolve === true,
+    });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     io.stderr.write(formatIssues(label, error.issues, paletteFor(io.stderr, io.env)));

@@ -79,7 +79,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<UbomC
   const path = given ? resolve(cwd, given) : findConfigFile(cwd);
   if (!path)
     return { path: undefined, plugins: {}, plugin_paths: [], secrets: DEFAULT_SECRETS, defaults: {} };
-  const fail = (issues: ValidationIssue[]) => new ValidationError(issues, { scope: 'config' });
+  const fail = (issues: ValidationIssue[]) =>
+    new ValidationError(issues, { scope: 'config', subject: `configuration ${path}` });
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -129,7 +130,7 @@ export function pluginConfigIssues(
   const issues: ValidationIssue[] = [];
   const ajv = createAjv();
   for (const [name, section] of Object.entries(config.plugins)) {
-    const base = joinPath('plugins', [name]);
+    const base = `plugins[${JSON.stringify(name)}]`;
     if (!schemas.has(name)) {
       const hint = suggest(name, schemas.keys());
       issues.push({
