@@ -167,9 +167,9 @@ export function runExec(channel: ClientChannel, req: ExecRequest): Promise<ExecO
       finish();
     });
 
+    // stdin is never ended: a signal request cannot follow an end-of-file (the POSIX prelude gives the
+    // command /dev/null; with remote_shell none, stdin stays open and empty)
     if (req.command.stdin) channel.write(req.command.stdin);
-    // no pid, no prelude: end-of-file is all the command's stdin gets (a signal cannot follow an EOF)
-    if (!reports) channel.end();
     if (req.signal.aborted) stop();
     else req.signal.addEventListener('abort', stop, { once: true });
   });

@@ -47,7 +47,10 @@ export function parseKnownHosts(text: string): KnownHost[] {
     }
     const [patterns, type, base64] = fields as [string, string, string];
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) continue;
-    hosts.push({ marker, patterns, type, key: Buffer.from(base64, 'base64') });
+    const key = Buffer.from(base64, 'base64');
+    // the blob names its own type: a line whose key is not what it says is not a key
+    if (keyTypeOf(key) !== type) continue;
+    hosts.push({ marker, patterns, type, key });
   }
   return hosts;
 }

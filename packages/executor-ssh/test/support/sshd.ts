@@ -15,7 +15,7 @@ export interface TestSshd {
   /** pid of the listening sshd (each connection is one child of it). */
   pid: number;
   /** `SHA256:…` of each host key, by type (`ssh-ed25519`, `ecdsa-sha2-nistp256`). */
-  fingerprints: Record<string, string>;
+  fingerprints: { 'ssh-ed25519': string; 'ecdsa-sha2-nistp256': string };
   /** known_hosts text for this server (both host keys, `[127.0.0.1]:port`). */
   knownHosts: string;
   /** Private keys of the test login: plain, and encrypted with `passphrase`. */
