@@ -1,4 +1,5 @@
-import { ValidationError } from '@ubom/core';
+import { EnhancedWorkRegistry, envSecrets, ValidationError } from '@ubom/core';
+import { createPlugin } from '@ubom/executor-process';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkQueue, WorkWorker } from '../src';
@@ -86,6 +87,26 @@ describe('secrets and Redis', () => {
     const stored = await dumpQueue(redis, name);
     expect(stored).toContain('***'); // the masked copies are there…
     for (const form of forms) expect(stored).not.toContain(form); // …the secret is not
+  });
+
+  it('carries secret references, never values: no secretKey needed, each worker resolves with its own providers', async () => {
+    const registry = new EnhancedWorkRegistry({
+      secrets: [envSecrets({ env: { UBOM_SECRET_TOKEN: SECRET } })],
+    });
+    registry.registerExecutor('process', createPlugin());
+    const worker = new WorkWorker({ name, connection: REDIS_URL, registry });
+    closers.push(() => worker.close({ graceMs: 0 }));
+    await worker.start();
+    const queue = open({ registry: true }); // validates, holds no key and no secret
+    const handle = await queue.enqueue(
+      shWork('by-ref', 'echo "token=$TOKEN"', { secret_environment: { TOKEN: { $secret: 'TOKEN' } } }),
+    );
+    const result = await handle.result();
+    expect(result.success).toBe(true);
+    expect(result.outputs.stdout).toBe('token=***\n');
+    const stored = await dumpQueue(redis, name);
+    expect(stored).toContain('$secret');
+    for (const form of forms) expect(stored).not.toContain(form);
   });
 
   it('refuses, without a secretKey, to queue a work whose schema marks secrets (nothing is stored)', async () => {

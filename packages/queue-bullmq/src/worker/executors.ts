@@ -3,6 +3,7 @@ import {
   type EnhancedWorkRegistry,
   type Logger,
   openDiscoveredExecutors,
+  type SecretProvider,
 } from '@ubom/core';
 import type { PluginShutdown } from './options';
 
@@ -19,7 +20,7 @@ export interface WorkerExecutors {
  * arrives, then the plugin serving it is created, initialized and registered once.
  */
 export async function discoverExecutors(
-  options: DiscoverOptions & { logger?: Logger } = {},
+  options: DiscoverOptions & { logger?: Logger; secrets?: SecretProvider[] } = {},
 ): Promise<WorkerExecutors> {
   const opened = await openDiscoveredExecutors({
     ...options,

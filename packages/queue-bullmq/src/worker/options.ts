@@ -1,4 +1,4 @@
-import type { EnhancedWorkRegistry, Logger } from '@ubom/core';
+import type { EnhancedWorkRegistry, Logger, SecretProvider } from '@ubom/core';
 import type { RedisConnection } from '../shared/connection';
 import type { SecretKey } from '../shared/sealing';
 import type { RetentionOptions } from './retention';
@@ -14,6 +14,11 @@ export interface WorkWorkerOptions {
   registry?: EnhancedWorkRegistry;
   /** Shut down with the worker (`shutdownAll`), e.g. the `DefaultPluginLoader` you built `registry` from. */
   loader?: PluginShutdown;
+  /**
+   * Where this worker resolves `{ "$secret": "NAME" }` references when no `registry` is given
+   * (`envSecrets()`, `fileSecrets()`…): producers then carry references, never values.
+   */
+  secrets?: SecretProvider[];
   /** Folders discovery searches from when no `registry` is given. Default: the current directory. */
   discoverFrom?: string[];
   /** Works run at once by this worker. Default 1. */

@@ -65,6 +65,7 @@ export class WorkWorker {
       : await discoverExecutors({
           logger: this.#logger,
           ...(o.discoverFrom ? { from: o.discoverFrom } : {}),
+          ...(o.secrets ? { secrets: o.secrets } : {}),
         });
     const prefix = o.prefix ?? DEFAULT_PREFIX;
     this.#cancels = new CancelListener(
