@@ -23,17 +23,24 @@ export interface ExchangeArgs {
 }
 
 /** The final response (body not yet read) and how it was obtained. */
-export interface Answer {
-  response: Dispatcher.ResponseData;
-  url: URL;
-  method: Method;
+export interface Answer extends Hop {
   /** Requests sent to the work's URL (retries and the 401 refresh included, redirect hops not). */
   attempts: number;
-  redirects: number;
   retryDelayMs: number;
   /** Time to the final response's headers, from the start of the exchange. */
   ttfbMs: number;
   tokenFetched: boolean;
+}
+
+/** One attempt's final response, after its redirects. */
+export interface Hop {
+  response: Dispatcher.ResponseData;
+  url: URL;
+  /** `url.href`, read once. */
+  href: string;
+  origin: string;
+  method: Method;
+  redirects: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -61,12 +68,12 @@ export async function exchange(x: ExchangeArgs): Promise<Answer> {
   let retryDelayMs = 0;
   for (let attempt = 1; ; attempt++) {
     attempts++;
-    let hop: { response: Dispatcher.ResponseData; url: URL; method: Method; redirects: number };
+    let hop: Hop;
     try {
       hop = await followRedirects(x, creds);
     } catch (error) {
       if (isAbort(error, x.signal) || error instanceof WorkFailure) throw error;
-      const failure = networkError(`${x.plan.method} ${x.plan.url.href}`, error);
+      const failure = networkError(`${x.plan.method} ${x.plan.href}`, error);
       if (!policy || !failure.retryable || attempt >= policy.maxAttempts) throw failure;
       const wait = nextWait(policy, attempt, undefined);
       if ('stop' in wait) throw failure;
@@ -80,7 +87,7 @@ export async function exchange(x: ExchangeArgs): Promise<Answer> {
     }
     const { response } = hop;
     const status = response.statusCode;
-    if (status === 401 && creds.token !== undefined && !refreshed && hop.url.origin === x.plan.url.origin) {
+    if (status === 401 && creds.token !== undefined && !refreshed && hop.origin === x.plan.origin) {
       await discard(response.body);
       refreshed = true;
       x.log('info', 'the server refused the OAuth2 token (401): fetching a new one and sending again');
@@ -100,13 +107,13 @@ export async function exchange(x: ExchangeArgs): Promise<Answer> {
         await discard(response.body);
         x.log(
           'warn',
-          `HTTP ${status} from ${hop.method} ${hop.url.href}: retrying in ${formatDuration(wait.waitMs)} (attempt ${attempt + 1} of ${policy.maxAttempts})`,
+          `HTTP ${status} from ${hop.method} ${hop.href}: retrying in ${formatDuration(wait.waitMs)} (attempt ${attempt + 1} of ${policy.maxAttempts})`,
         );
         retryDelayMs += wait.waitMs;
         await sleep(wait.waitMs, x.signal);
         continue;
       }
-      x.log('warn', `HTTP ${status} from ${hop.method} ${hop.url.href}: ${wait.stop}`);
+      x.log('warn', `HTTP ${status} from ${hop.method} ${hop.href}: ${wait.stop}`);
     }
     return {
       ...hop,
@@ -119,19 +126,16 @@ export async function exchange(x: ExchangeArgs): Promise<Answer> {
 }
 
 /** One attempt: the request, then its redirects up to `max_redirects`. */
-async function followRedirects(
-  x: ExchangeArgs,
-  creds: Credentials,
-): Promise<{ response: Dispatcher.ResponseData; url: URL; method: Method; redirects: number }> {
-  const own = x.plan.url.origin;
+async function followRedirects(x: ExchangeArgs, creds: Credentials): Promise<Hop> {
+  const own = x.plan.origin;
   const max = x.config.max_redirects;
-  let { url, method, body, headers } = x.plan;
+  let { url, origin, path, method, body, headers } = x.plan;
   for (let redirects = 0; ; redirects++) {
-    const home = url.origin === own;
+    const home = origin === own;
     const response = await send({
       agent: x.clients.agent(home ? x.tls?.own : x.tls?.foreign),
-      url,
-      path: url === x.plan.url ? x.plan.path : `${url.pathname}${url.search}`,
+      origin,
+      path,
       method,
       headers: home
         ? { ...headers, ...creds.headers }
@@ -141,22 +145,23 @@ async function followRedirects(
       idleTimeoutMs: x.idleTimeoutMs,
     });
     const status = response.statusCode;
-    x.log('info', `${method} ${url.href} → ${status}`);
+    const href = url === x.plan.url ? x.plan.href : url.href;
+    x.log('info', `${method} ${href} → ${status}`);
     const location = response.headers.location;
     if (max === 0 || !REDIRECTS.has(status) || typeof location !== 'string')
-      return { response, url, method, redirects };
+      return { response, url, href, origin, method, redirects };
     await discard(response.body);
     let next: URL;
     try {
       next = new URL(location, url);
     } catch {
-      throw new WorkFailure(`${method} ${url.href} redirects to an invalid URL: ${location}`);
+      throw new WorkFailure(`${method} ${href} redirects to an invalid URL: ${location}`);
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      throw new WorkFailure(`${method} ${url.href} redirects to ${next.protocol} URL, which is not followed`);
+      throw new WorkFailure(`${method} ${href} redirects to ${next.protocol} URL, which is not followed`);
     if (redirects >= max)
       throw new WorkFailure(
-        `stopped after ${max} redirects (max_redirects): ${url.href} redirects to ${next.href}`,
+        `stopped after ${max} redirects (max_redirects): ${href} redirects to ${next.href}`,
       );
     // as browsers and fetch do: 303 (and 301/302 after a POST) go on as a GET without the body
     if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
@@ -165,9 +170,12 @@ async function followRedirects(
       headers = { ...headers };
       delete headers['content-type'];
     }
-    if (next.origin !== own && url.origin === own)
-      x.log('info', `redirected to another origin (${next.origin}): credentials are not sent there`);
+    const nextOrigin = next.origin;
+    if (nextOrigin !== own && origin === own)
+      x.log('info', `redirected to another origin (${nextOrigin}): credentials are not sent there`);
     url = next;
+    origin = nextOrigin;
+    path = `${next.pathname}${next.search}`;
   }
 }
 
@@ -175,11 +183,12 @@ async function followRedirects(
 function tokenPost(x: ExchangeArgs): PostForm {
   return async (target, headers, form) => {
     const url = new URL(target);
-    const what = `the OAuth2 token request to ${url.origin}${url.pathname}`;
+    const origin = url.origin;
+    const what = `the OAuth2 token request to ${origin}${url.pathname}`;
     try {
       const response = await send({
-        agent: x.clients.agent(url.origin === x.plan.url.origin ? x.tls?.own : x.tls?.foreign),
-        url,
+        agent: x.clients.agent(origin === x.plan.origin ? x.tls?.own : x.tls?.foreign),
+        origin,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
         headers: { 'user-agent': x.clients.userAgent, ...headers },

@@ -22,7 +22,6 @@ const bodyBytes = (body: Buffer | string | undefined): number =>
 async function finish(answer: Answer, x: ExchangeArgs, requestBytes: number): Promise<RunOutcome> {
   const { config, signal } = x;
   const { response } = answer;
-  const what = `reading the response of ${answer.method} ${answer.url.href}`;
   try {
     if (config.output_file !== undefined && isSuccess(response.statusCode, config.success_status)) {
       const written = await writeBodyToFile(response.body, config.output_file, signal).catch(
@@ -43,7 +42,7 @@ async function finish(answer: Answer, x: ExchangeArgs, requestBytes: number): Pr
     return toOutcome(answer, read, config, requestBytes, limit, (note) => x.log('warn', note));
   } catch (error) {
     if (isAbort(error, signal) || error instanceof ValidationError) throw error;
-    throw networkError(what, error);
+    throw networkError(`reading the response of ${answer.method} ${answer.href}`, error);
   }
 }
 

@@ -74,7 +74,7 @@ export function metricsOf(answer: Answer, requestBytes: number, responseBytes: n
 
 /** `status`, `headers` and the final `url`: the outputs every answered work has. */
 export function baseOutputs(answer: Answer): Record<string, unknown> {
-  return { status: answer.response.statusCode, headers: answer.response.headers, url: answer.url.href };
+  return { status: answer.response.statusCode, headers: answer.response.headers, url: answer.href };
 }
 
 /**
@@ -92,11 +92,12 @@ export function toOutcome(
   const status = answer.response.statusCode;
   const ok = isSuccess(status, config.success_status);
   const outputs = baseOutputs(answer);
-  const what = `HTTP ${status}${answer.response.statusText ? ` ${answer.response.statusText}` : ''} from ${answer.method} ${answer.url.href}`;
+  const what = () =>
+    `HTTP ${status}${answer.response.statusText ? ` ${answer.response.statusText}` : ''} from ${answer.method} ${answer.href}`;
   if ('tooBig' in read) {
     const size = read.declared === undefined ? 'more than' : `${read.declared} bytes, over`;
     const fix = ok ? ': set output_file to stream it to a file, or raise max_response_bytes' : '';
-    const error = `${what}: the response body is ${size} max_response_bytes (${limit} bytes)${fix}`;
+    const error = `${what()}: the response body is ${size} max_response_bytes (${limit} bytes)${fix}`;
     return { success: false, error, outputs, metrics: metricsOf(answer, requestBytes, read.declared) };
   }
   const metrics = metricsOf(answer, requestBytes, read.bytes.length);
@@ -105,9 +106,9 @@ export function toOutcome(
     if ('body' in decoded) outputs.body = decoded.body;
     const text =
       read.bytes.length > 0 ? `: ${excerpt(read.bytes.subarray(0, EXCERPT_CHARS * 4).toString('utf8'))}` : '';
-    return { success: false, error: `${what}${text}`, outputs, metrics };
+    return { success: false, error: `${what()}${text}`, outputs, metrics };
   }
-  if ('error' in decoded) return { success: false, error: `${what}: ${decoded.error}`, outputs, metrics };
+  if ('error' in decoded) return { success: false, error: `${what()}: ${decoded.error}`, outputs, metrics };
   if (decoded.note) note(decoded.note);
   outputs.body = decoded.body;
   for (const [name, pointer] of Object.entries(config.extract ?? {})) {

@@ -4,8 +4,10 @@ import type { BodyConfig, HttpConfig, Method } from './config';
 /** What one work sends (credentials apart: they depend on the origin of each hop). */
 export interface RequestPlan {
   url: URL;
-  /** `url`'s path and query, as sent. */
+  /** `url`'s origin and path with query, as sent (read once: URL getters are not free). */
+  origin: string;
   path: string;
+  href: string;
   method: Method;
   /** Lower-case names; the user's headers, `user-agent` and the body's `content-type`. */
   headers: Record<string, string>;
@@ -46,7 +48,15 @@ export function planRequest(config: HttpConfig, userAgent: string): RequestPlan 
     body = encoded.data;
     headers['content-type'] ??= encoded.type;
   }
-  return { url, path: `${url.pathname}${url.search}`, method: config.method, headers, body };
+  return {
+    url,
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    href: url.href,
+    method: config.method,
+    headers,
+    body,
+  };
 }
 
 /** Request headers that carry credentials: never sent to another origin, whoever set them. */
@@ -62,7 +72,7 @@ export function withoutCredentials(headers: Record<string, string>, extra?: stri
 
 export interface Hop {
   agent: Agent;
-  url: URL;
+  origin: string;
   path: string;
   method: Method;
   headers: Record<string, string>;
@@ -75,7 +85,7 @@ export interface Hop {
 /** One request on the agent's pool for the URL's origin. The body must then be read or dumped. */
 export function send(hop: Hop): Promise<Dispatcher.ResponseData> {
   const options: Dispatcher.RequestOptions = {
-    origin: hop.url.origin,
+    origin: hop.origin,
     path: hop.path,
     method: hop.method,
     headers: hop.headers,
