@@ -34,10 +34,14 @@ const argv = (what: string, examples: unknown[]) =>
 
 const envName = z.string().regex(new RegExp(ENV_NAME_PATTERN), { message: 'must be a variable name' });
 
+/** The longest path Linux resolves (`PATH_MAX`, with its NUL). */
+const PATH_MAX = 4095;
+
 export const volumeSchema = z.strictObject({
   source: z
     .string()
     .min(1)
+    .max(PATH_MAX, { message: `must be at most ${PATH_MAX} characters` })
     .meta({
       description: 'An absolute host path (bind mount) or the name of a Docker volume.',
       examples: ['/srv/data', 'cache-volume'],

@@ -54,14 +54,18 @@ export const dockerPluginConfigSchema = z
     request_timeout: duration.default('30s').meta({
       description: 'Bound of short engine calls (ping, create, start, inspect, remove), never of a run.',
     }),
-    allow_dangerous_mounts: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Allow bind mounts of `/` and of the Docker socket (or a folder holding it).' }),
     allowed_host_paths: z
       .array(z.string().regex(/^\//, { message: 'must be an absolute path' }))
-      .meta({ description: 'When set, bind mount sources must lie inside one of these host folders.' })
-      .optional(),
+      .default([])
+      .meta({
+        description:
+          'Host folders whose contents works may bind-mount (resolved through symlinks and `..`). None by default: host bind mounts are off; named volumes are always allowed.',
+        examples: [['/srv/ubom-data']],
+      }),
+    allow_dangerous_mounts: z.boolean().default(false).meta({
+      description:
+        'Also allow, under an allowed prefix, bind mounts of `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/var/lib/docker`, `/run`, `/var/run`, the Docker socket, and anything inside or holding one of them.',
+    }),
     sweep_orphans: z
       .boolean()
       .default(true)

@@ -1,8 +1,8 @@
 import type Docker from 'dockerode';
 import { PendingRemovals } from './cleanup';
-import { createEngine, type Engine, pingEngine } from './engine';
+import { callSignal, createEngine, type Engine, pingEngine } from './engine';
 import type { DockerPluginConfig } from './plugin-config';
-import { DEFAULT_SOCKETS, type MountRules } from './safety';
+import { DANGEROUS_HOST_PATHS, DEFAULT_SOCKETS, type MountRules } from './safety';
 import { sweepOrphans } from './sweep';
 
 /**
@@ -13,7 +13,7 @@ export class DockerState {
   readonly engine: Engine;
   readonly config: DockerPluginConfig;
   /** The plugin-wide mount rules `validate` applies. */
-  readonly mountRules: MountRules;
+  mountRules: MountRules;
   readonly #containers = new Set<Docker.Container>();
   /** Removals of containers whose work has already settled. */
   readonly #removals = new PendingRemovals();
@@ -27,6 +27,7 @@ export class DockerState {
       allowDangerous: config.allow_dangerous_mounts,
       allowedHostPaths: config.allowed_host_paths,
       socketPaths: [...new Set([...(own ? [own] : []), ...DEFAULT_SOCKETS])],
+      systemPaths: DANGEROUS_HOST_PATHS,
       local: own !== undefined,
     };
   }
@@ -39,6 +40,26 @@ export class DockerState {
   /** Ids of the orphaned containers the last sweep removed. */
   get sweptContainers(): readonly string[] {
     return this.#swept;
+  }
+
+  /**
+   * Adds the engine's data root (`docker info`'s `DockerRootDir`) to the refused host paths when it is
+   * not `/var/lib/docker`. Best effort: an engine that does not say keeps the default list.
+   */
+  async learnDataRoot(): Promise<void> {
+    try {
+      // dockerode takes `abortSignal` here; its type definitions miss it
+      const ask = this.engine.docker.info as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+      const info = (await ask.call(this.engine.docker, { abortSignal: callSignal(this.engine) })) as {
+        DockerRootDir?: unknown;
+      };
+      const root = info.DockerRootDir;
+      if (typeof root !== 'string' || !root.startsWith('/') || this.mountRules.systemPaths.includes(root))
+        return;
+      this.mountRules = { ...this.mountRules, systemPaths: [...this.mountRules.systemPaths, root] };
+    } catch {
+      // the default list stays
+    }
   }
 
   /** Removes managed containers whose owner process (on this host) no longer runs. */
@@ -84,6 +105,7 @@ export class DockerState {
 export async function openState(config: DockerPluginConfig): Promise<DockerState> {
   const state = new DockerState(config);
   await pingEngine(state.engine);
+  await state.learnDataRoot();
   if (config.sweep_orphans) await state.sweepOrphans();
   return state;
 }
