@@ -40,6 +40,21 @@ const rawInvoke = async () => {
   JSON.parse(Buffer.from(out.Payload).toString('utf8'));
 };
 
+// informative: the same raw call with an abortSignal, as any caller that can cancel a call passes one
+// (the executor always does: cancel, timeouts and shutdown end the request through it)
+const rawSignalInvoke = async () => {
+  const out = await raw.send(
+    new InvokeCommand({
+      FunctionName: 'echo',
+      Payload: Buffer.from(JSON.stringify(inputs)),
+      LogType: 'Tail',
+    }),
+    { abortSignal: new AbortController().signal },
+  );
+  if (out.FunctionError || out.StatusCode !== 200) throw new Error('raw invoke failed');
+  JSON.parse(Buffer.from(out.Payload).toString('utf8'));
+};
+
 const executor = createPlugin();
 const registry = new EnhancedWorkRegistry();
 registry.registerExecutor('serverless', executor);
@@ -89,14 +104,16 @@ const stats = (samples) => {
 };
 
 await block(rawInvoke, WARMUP);
+await block(rawSignalInvoke, WARMUP);
 await block(executorInvoke, WARMUP);
 await block(directInvoke, WARMUP);
 await block(timedInvoke, WARMUP);
 const rawSamples = [];
+const rawSignalSamples = [];
 const exSamples = [];
 const directSamples = [];
 const timedSamples = [];
-// interleaved call by call (raw, registry, direct, raw, …) so load changes on a shared machine hit all alike
+// interleaved call by call (raw, registry, direct, …) so load changes on a shared machine hit all alike
 const timed = async (fn, samples) => {
   const t0 = performance.now();
   await fn();
@@ -104,12 +121,14 @@ const timed = async (fn, samples) => {
 };
 for (let i = 0; i < N; i++) {
   await timed(rawInvoke, rawSamples);
+  await timed(rawSignalInvoke, rawSignalSamples);
   await timed(executorInvoke, exSamples);
   await timed(directInvoke, directSamples);
   await timed(timedInvoke, timedSamples);
 }
 
 const r = stats(rawSamples);
+const rs = stats(rawSignalSamples);
 const e = stats(exSamples);
 const d = stats(directSamples);
 const t = stats(timedSamples);
@@ -123,6 +142,7 @@ console.log(
   `${''.padEnd(30)}${'median'.padStart(11)}${'p90'.padStart(11)}${'p99'.padStart(11)}${'mean'.padStart(11)}`,
 );
 row('raw SDK InvokeCommand', r);
+row('  same + abortSignal', rs);
 row('executor (registry.execute)', e);
 row('  same + work.timeout "30s"', t);
 row('  executor.execute (direct)', d);
@@ -130,7 +150,8 @@ const ratio = e.median / r.median;
 const verdict = ratio <= 1.1 ? 'OK' : 'OVER TARGET';
 console.log(`median latency ratio executor/raw: ${ratio.toFixed(3)}× (target ≤ 1.10×) ${verdict}`);
 console.log(
-  `  with work.timeout: ${(t.median / r.median).toFixed(3)}×, direct: ${(d.median / r.median).toFixed(3)}×`,
+  `  with work.timeout: ${(t.median / r.median).toFixed(3)}×, direct: ${(d.median / r.median).toFixed(3)}×, ` +
+    `raw + abortSignal: ${(rs.median / r.median).toFixed(3)}×`,
 );
 
 raw.destroy();

@@ -9,7 +9,7 @@ import type { InvokeRequest, ProviderDriver } from './types';
 type LambdaSdk = typeof Lambda;
 const SDK = '@aws-sdk/client-lambda';
 const FUNCTION_INFO_TTL_MS = 5 * 60_000;
-const INVOCATION_TYPES = { sync: 'RequestResponse', async: 'Event', dry_run: 'DryRun' } as const;
+const INVOCATION_TYPES = { async: 'Event', dry_run: 'DryRun' } as const;
 
 /** The region of the work (see `awsRegion`); `validate` already refused a work without one. */
 export function resolveRegion(config: AwsConfig): string {
@@ -25,10 +25,10 @@ export function resolveRegion(config: AwsConfig): string {
 function clientConfig(config: AwsConfig, region: string): Lambda.LambdaClientConfig {
   const options: Lambda.LambdaClientConfig = {
     region,
-    maxAttempts: config.max_attempts ?? 3,
     // no request timeout: the work's signal ends the call when its timeout passes or it is cancelled
     requestHandler: { connectionTimeout: 10_000 },
   };
+  if (config.max_attempts !== undefined) options.maxAttempts = config.max_attempts;
   if (config.endpoint) options.endpoint = config.endpoint;
   const credentials = config.credentials;
   if (credentials?.type === 'aws_iam') {
@@ -110,12 +110,10 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
 
     const type = request.dryRun ? 'dry_run' : (config.invocation_type ?? 'sync');
     const body = Buffer.from(JSON.stringify(request.payload === undefined ? {} : request.payload));
-    const input: Lambda.InvokeCommandInput = {
-      FunctionName: config.function,
-      InvocationType: INVOCATION_TYPES[type],
-      Payload: body,
-    };
+    const input: Lambda.InvokeCommandInput = { FunctionName: config.function, Payload: body };
+    // RequestResponse is Lambda's default: a sync call sends the same request as a plain InvokeCommand
     if (type === 'sync') input.LogType = 'Tail';
+    else input.InvocationType = INVOCATION_TYPES[type];
     if (config.qualifier) input.Qualifier = config.qualifier;
     let out: Lambda.InvokeCommandOutput;
     try {
