@@ -83,6 +83,7 @@ export { lastLines } from './util/text';
 export { createAjv } from './validation/ajv';
 export { boundsIssues, MAX_DEPTH, MAX_WORK_SIZE } from './validation/bounds';
 export { joinPath } from './validation/describe';
+export { mergeNearMisses } from './validation/near-miss';
 export { SchemaValidator, type SecretValues } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';
 export { unknownKeyMessage, type ZodLikeError, zodIssues } from './validation/zod-issues';

@@ -6,6 +6,8 @@ export type WorkType = string;
 
 /** layer0.Work: one step handed over by a workflow engine. */
 export interface Work {
+  /** The JSON Schema of a work file, for editors (`ubom schema --work`); ignored when run. */
+  $schema?: string;
   id: string;
   type: WorkType;
   name?: string;
@@ -14,6 +16,30 @@ export interface Work {
   /** Go-style duration (`"30s"`, `"1m30s"`) or milliseconds. Enforced by `EnhancedWorkRegistry.execute`. */
   timeout?: string | number;
   labels?: Record<string, string>;
+}
+
+/**
+ * `executor_config` input types by work type. Executor packages add theirs, so a work written in
+ * TypeScript is checked at compile time:
+ * `declare module '@ubom/core' { interface WorkTypes { docker: DockerConfigInput } }`.
+ * Types nobody declared stay `Record<string, unknown>` (third-party plugins work before they augment).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by executor packages
+export interface WorkTypes {}
+
+type Exactly<Given, Expected> = Expected & { [K in Exclude<keyof Given, keyof Expected>]: never };
+
+/**
+ * `W`, with its `executor_config` checked against `WorkTypes[W['type']]` when that type is declared:
+ * a missing, mistyped or unknown key is a compile error. Works of other types are taken as they are.
+ */
+export type CheckedWork<W extends Work> = W['type'] extends keyof WorkTypes
+  ? W & { executor_config: Exactly<W['executor_config'], WorkTypes[W['type']]> }
+  : W;
+
+/** A work written in TypeScript, checked against its type's config (see `WorkTypes`); returns it as is. */
+export function defineWork<const W extends Work>(work: CheckedWork<W>): W {
+  return work as W;
 }
 
 /** layer0.Context: where a work runs within a workflow. */

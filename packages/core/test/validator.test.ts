@@ -215,12 +215,10 @@ describe('SchemaValidator', () => {
     it('a zod discriminated union reports the problems of the branch its discriminator picks', () => {
       const work = validDockerWork({ auth: { kind: 'token', tokn: 'abcdef' } as never });
       const issues = issuesOf(v, work);
-      expect(issues).toHaveLength(2);
-      expect(issues).toContainEqual({ path: 'executor_config.auth.token', message: 'is required' });
-      expect(issues).toContainEqual({
-        path: 'executor_config.auth.tokn',
-        message: 'unknown key — did you mean "token"?',
-      });
+      // the missing `token` and the unknown `tokn` are one typo: one problem
+      expect(issues).toEqual([
+        { path: 'executor_config.auth.tokn', message: 'unknown key — did you mean "token"?' },
+      ]);
       expect(issuesOf(v, validDockerWork({ auth: { kind: 'basic', username: 'me' } as never }))).toEqual([
         { path: 'executor_config.auth.password', message: 'is required' },
       ]);
@@ -462,7 +460,6 @@ describe('SchemaValidator with hand-written draft-07 schemas', () => {
     const issues = validator.check({ id: 'w', type: 'legacy', executor_config: { ulr: 'x', tags: [1] } });
     expect(issues).toEqual(
       expect.arrayContaining([
-        { path: 'executor_config.url', message: 'is required' },
         { path: 'executor_config.ulr', message: 'unknown key — did you mean "url"?' },
         expect.objectContaining({ path: 'executor_config.tags[0]' }),
       ]),

@@ -4,6 +4,7 @@ import type { JSONSchema } from '../types';
 import { createAjv } from '../validation/ajv';
 import { joinPath } from '../validation/describe';
 import { toIssues } from '../validation/issues';
+import { mergeNearMisses } from '../validation/near-miss';
 import { unknownKeyMessage } from '../validation/zod-issues';
 
 type Segment = PropertyKey | { readonly key: PropertyKey };
@@ -73,7 +74,7 @@ export function compileSchema<T>(
     const json = published(standard.jsonSchema.input({ target: 'draft-2020-12' }));
     const settle = (result: StandardResult<unknown>, base: string): Parsed<T> =>
       result.issues
-        ? { ok: false, issues: standardIssues(result.issues, base, json) }
+        ? { ok: false, issues: mergeNearMisses(standardIssues(result.issues, base, json)) }
         : { ok: true, value: result.value as T };
     return {
       json,

@@ -51,6 +51,7 @@ export async function openDiscoveredExecutors(
   const failures = new Map<string, PluginError>();
   const registry = new EnhancedWorkRegistry({
     ...(secrets ? { secrets } : {}),
+    knownTypes: () => serving.keys(),
     ...(missingExecutorHint ? { missingExecutorHint: (type) => missingExecutorHint(type, plugins) } : {}),
     resolveExecutor: async (type) => {
       const plugin = serving.get(type);

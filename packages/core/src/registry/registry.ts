@@ -9,6 +9,7 @@ import {
   substituteSecrets,
 } from '../secrets/references';
 import type {
+  CheckedWork,
   EnhancedWorkExecutor,
   ExecuteOptions,
   Work,
@@ -34,6 +35,8 @@ export interface EnhancedWorkRegistryOptions {
   secrets?: SecretProvider[];
   /** Bound of an executor's asynchronous `validate` before a run (within `work.timeout` too). Default 30 s. */
   validateTimeoutMs?: number;
+  /** Work types that could be loaded through `resolveExecutor`, for "did you mean" on a misspelled type. */
+  knownTypes?: () => Iterable<WorkType>;
   /** Names the package to install when a work's type has no executor. */
   missingExecutorHint?: (type: WorkType) => string | undefined;
   /**
@@ -77,6 +80,7 @@ export class EnhancedWorkRegistry {
   readonly #abortGraceMs: number;
   readonly #validateTimeoutMs: number;
   readonly #secrets: readonly SecretProvider[];
+  readonly #knownTypes: (() => Iterable<WorkType>) | undefined;
   readonly #hint: ((type: WorkType) => string | undefined) | undefined;
   readonly #resolve: ((type: WorkType) => Promise<EnhancedWorkExecutor | undefined>) | undefined;
   readonly #resolving = new Map<WorkType, Promise<void>>();
@@ -85,6 +89,7 @@ export class EnhancedWorkRegistry {
     this.#abortGraceMs = options.abortGraceMs ?? 30_000;
     this.#validateTimeoutMs = options.validateTimeoutMs ?? 30_000;
     this.#secrets = options.secrets ?? [];
+    this.#knownTypes = options.knownTypes;
     this.#hint = options.missingExecutorHint;
     this.#resolve = options.resolveExecutor;
   }
@@ -143,7 +148,11 @@ export class EnhancedWorkRegistry {
    * (the program is on PATH, the image is on the engine, the method exists) that `execute` leaves to
    * the run itself.
    */
-  async validateWork(work: Work, options: ValidateOptions = {}): Promise<void> {
+  async validateWork<const W extends Work>(
+    given: CheckedWork<W>,
+    options: ValidateOptions = {},
+  ): Promise<void> {
+    let work: Work = given;
     await this.#resolveMissing(work);
     work = await this.#withSecrets(work, options.resolveSecrets === true, options.signal);
     const entry = this.#prepare(work);
@@ -172,11 +181,12 @@ export class EnhancedWorkRegistry {
    * own `timeout`); rejects with a `UbomError` when it could not be attempted, and with `AbortError`
    * once cleanup has finished when `options.signal` aborts.
    */
-  async execute(
-    work: Work,
+  async execute<const W extends Work>(
+    given: CheckedWork<W>,
     workContext: WorkContext = {},
     options: ExecuteOptions = {},
   ): Promise<WorkResult> {
+    let work: Work = given;
     if (this.#resolve) await this.#resolveMissing(work);
     if (hasSecretReference(work)) work = await this.#withSecrets(work, true, options.signal);
     const entry = this.#prepare(work);
@@ -204,7 +214,10 @@ export class EnhancedWorkRegistry {
   /** Lets `resolveExecutor` supply the executor of a work's type seen for the first time. */
   async #resolveMissing(work: Work): Promise<void> {
     const type = (work as Partial<Work> | null)?.type;
-    if (typeof type === 'string') await this.ensureExecutor(type);
+    if (typeof type !== 'string' || (await this.ensureExecutor(type))) return;
+    // a near-miss of a type that can be loaded: load it, so the work's config is checked against it
+    const close = suggest(type, [...this.#entries.keys(), ...(this.#knownTypes?.() ?? [])]);
+    if (close !== undefined) await this.ensureExecutor(close).catch(() => false);
   }
 
   /**
@@ -268,6 +281,11 @@ export class EnhancedWorkRegistry {
   #prepare(work: Work): Entry {
     const type = (work as Partial<Work> | null)?.type;
     if (typeof type === 'string' && type.length > 0) {
+      if (!this.#entries.has(type) && suggest(type, this.#entries.keys()) !== undefined) {
+        // a misspelled type: reported with every problem of the config against the close type
+        const error = new ValidationError(this.#validator.check(work));
+        throw this.#masker(work)?.error(error) ?? error;
+      }
       const entry = this.#entry(type);
       const issues = this.#validator.check(work);
       if (issues.length > 0) {

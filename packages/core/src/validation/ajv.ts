@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type AjvDraft07 from 'ajv';
-import type Ajv2020 from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type addFormatsFn from 'ajv-formats';
 
 // ajv is loaded on first use, not on import: it is most of @ubom/core's start-up cost, and commands

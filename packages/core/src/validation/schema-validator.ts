@@ -1,6 +1,6 @@
 import type AjvDraft07 from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import type Ajv2020 from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { ValidationError, type ValidationIssue } from '../errors';
 import { compileSecretExtractor, type SecretExtractor } from '../secrets/secret-plan';
 import type { JSONSchema, Work, WorkSchema, WorkType } from '../types';
@@ -9,12 +9,14 @@ import { createAjv, createAjvDraft07 } from './ajv';
 import { boundsIssues } from './bounds';
 import { withDiscriminators } from './discriminators';
 import { type SecretTest, toIssues } from './issues';
+import { mergeNearMisses } from './near-miss';
 import { suggest } from './suggest';
 
 /** The envelope every work shares; `executor_config` and `inputs` are checked by the type's own schema. */
 const WORK_SCHEMA = {
   type: 'object',
   properties: {
+    $schema: { type: 'string' },
     id: { type: 'string', minLength: 1 },
     type: { type: 'string', minLength: 1 },
     name: { type: 'string' },
@@ -149,7 +151,13 @@ export class SchemaValidator {
         path: 'type',
         message: `unknown work type "${type}"${hint ? ` — did you mean "${hint}"?` : ` (known: ${known})`}`,
       });
-      return issues;
+      // a misspelled type hides no config problem: the config is checked against the close type
+      const close = hint === undefined ? undefined : this.#types.get(hint);
+      if (close && config && typeof config === 'object' && !Array.isArray(config) && !close.config(config))
+        issues.push(
+          ...toIssues(close.config.errors ?? [], 'executor_config', secretTest(close.secrets, config)),
+        );
+      return mergeNearMisses(issues);
     }
     if (config && typeof config === 'object' && !Array.isArray(config) && !compiled.config(config)) {
       issues.push(
@@ -167,7 +175,7 @@ export class SchemaValidator {
         ...toIssues(compiled.inputs.errors ?? [], 'inputs', secretTest(compiled.inputSecrets, inputs)),
       );
     }
-    return issues;
+    return mergeNearMisses(issues);
   }
 
   /** Throws one `ValidationError` listing every problem of `work`. */
