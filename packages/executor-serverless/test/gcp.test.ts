@@ -39,6 +39,11 @@ beforeAll(async () => {
         state: 'ACTIVE',
         serviceConfig: { uri: fns.echo.url, timeoutSeconds: 3600 },
       },
+      [fullName('slow-config')]: {
+        url: fns.slow.url,
+        state: 'ACTIVE',
+        serviceConfig: { uri: fns.slow.url, timeoutSeconds: 3600 },
+      },
       [fullName('deploying')]: {
         url: fns.echo.url,
         state: 'DEPLOYING',
@@ -181,6 +186,13 @@ describe('gcp: resolving the URL with getFunction', () => {
     expect(result.success).toBe(true);
     expect(result.outputs.function_timeout_ms).toBe(3_600_000);
     expect(logs.map((e) => e.message).join('\n')).toMatch(/own timeout is 1h, longer than this work's 20s/);
+  });
+
+  it('keeps function_timeout_ms in the result of such a call that timed out', async () => {
+    const result = await registry.execute(gcpWork({ ...byName('slow-config'), timeout: '300ms' }));
+    expect(result).toMatchObject({ success: false, error: 'timed out after 300ms' });
+    expect(result.outputs.function_timeout_ms).toBe(3_600_000);
+    await waitFor(() => fns.slow.open() === 0);
   });
 
   it('dry run (validateWork with dryRun: true): resolves the URL and gets a token, calls nothing', async () => {

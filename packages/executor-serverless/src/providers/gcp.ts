@@ -93,16 +93,23 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
     if (config.invocation_type === 'dry_run' || request.dryRun) {
       return { outputs: { dry_run: true, url: target.url }, metrics: { provider: 'gcp' } };
     }
-    const outcome = await invokeHttp({
-      url: target.url,
-      method: config.method ?? 'POST',
-      headers,
-      payload: request.payload,
-      signal,
-      provider: 'gcp',
-    });
-    if (longer) outcome.outputs.function_timeout_ms = functionMs;
-    return outcome;
+    const known: Record<string, unknown> = longer ? { function_timeout_ms: functionMs } : {};
+    try {
+      const outcome = await invokeHttp({
+        url: target.url,
+        method: config.method ?? 'POST',
+        headers,
+        payload: request.payload,
+        signal,
+        provider: 'gcp',
+      });
+      Object.assign(outcome.outputs, known);
+      return outcome;
+    } catch (error) {
+      // timed out, cancelled or shut down: the kernel decides which; what is known goes with it
+      if (signal.aborted) return { success: false, outputs: known, metrics: { provider: 'gcp' } };
+      throw error;
+    }
   }
 
   /** An ID token for the function URL's audience (none for `credentials.type: none`). */
