@@ -68,9 +68,12 @@ export function satisfies(version: string, range: string): boolean {
 export interface FetchProblem {
   spec: string;
   problem: string;
+  /** The request got no HTTP answer (refused, unknown host, timed out). */
+  noAnswer?: boolean;
 }
 
-const UNREACHABLE = 'no answer: ';
+/** How long one dependency's check may take: a registry proxying a cold cache can be slow. */
+const CHECK_TIMEOUT_MS = 30_000;
 
 const packageUrl = (registry: string, name: string) =>
   `${registry}${name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name)}`;
@@ -81,11 +84,15 @@ async function check(registry: string, name: string, range: string): Promise<Fet
   try {
     response = await fetch(packageUrl(registry, name), {
       headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8' },
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    return { spec, problem: `${UNREACHABLE}${cause}` };
+    const e = error as Error & { cause?: { message?: string } };
+    const cause =
+      e.name === 'TimeoutError'
+        ? `no answer within ${CHECK_TIMEOUT_MS / 1000} s`
+        : (e.cause?.message ?? e.message);
+    return { spec, problem: cause, noAnswer: true };
   }
   if (response.status === 404) return { spec, problem: 'not published there (404 Not Found)' };
   if (response.status === 401 || response.status === 403) {
@@ -109,7 +116,7 @@ async function check(registry: string, name: string, range: string): Promise<Fet
   };
 }
 
-/** Why the registry cannot serve the new package: it did not answer, or these dependencies. */
+/** Why the registry cannot serve the new package: it did not answer at all, or these dependencies. */
 export type Diagnosis = { unreachable: string } | { problems: FetchProblem[] };
 
 /**
@@ -124,7 +131,9 @@ export async function diagnose(
     Object.entries(dependencies).map(([name, range]) => check(registry, name, range)),
   );
   const problems = found.filter((p): p is FetchProblem => p !== undefined);
-  // one unreachable registry is one problem, not one per package
-  const unreachable = problems.find((p) => p.problem.startsWith(UNREACHABLE));
-  return unreachable ? { unreachable: unreachable.problem.slice(UNREACHABLE.length) } : { problems };
+  // a registry that answered nothing at all is one problem, not one per package
+  const silent = problems.filter((p) => p.noAnswer);
+  if (silent.length === found.length && silent[0]) return { unreachable: silent[0].problem };
+  // what the registry said (not there, no such version) first: that is the cause the user can act on
+  return { problems: [...problems.filter((p) => !p.noAnswer), ...silent] };
 }
