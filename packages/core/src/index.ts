@@ -76,7 +76,6 @@ export {
   MAX_DURATION_MS,
   parseDuration,
 } from './util/duration';
-export { WorksInFlight } from './util/in-flight';
 export { LruCache } from './util/lru';
 export { parseSize, SIZE_PATTERN } from './util/size';
 export { lastLines } from './util/text';
@@ -86,4 +85,4 @@ export { joinPath } from './validation/describe';
 export { mergeNearMisses } from './validation/near-miss';
 export { SchemaValidator, type SecretValues } from './validation/schema-validator';
 export { editDistance, suggest } from './validation/suggest';
-export { unknownKeyMessage, type ZodLikeError, zodIssues } from './validation/zod-issues';
+export { unknownKeyMessage } from './validation/unknown-key';

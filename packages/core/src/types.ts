@@ -27,7 +27,10 @@ export interface Work {
 // biome-ignore lint/suspicious/noEmptyInterface: augmented by executor packages
 export interface WorkTypes {}
 
-type Exactly<Given, Expected> = Expected & { [K in Exclude<keyof Given, keyof Expected>]: never };
+// distributed over a union config (serverless: aws | gcp | azure): a key is unknown when no member has it
+type Exactly<Given, Expected> = Expected extends unknown
+  ? Expected & { [K in Exclude<keyof Given, keyof Expected>]: never }
+  : never;
 
 /**
  * `W`, with its `executor_config` checked against `WorkTypes[W['type']]` when that type is declared:

@@ -9,6 +9,7 @@ interface FixtureConfigInput {
 declare module '../src' {
   interface WorkTypes {
     'typed-fixture': FixtureConfigInput;
+    'typed-union-fixture': { provider: 'a'; region?: string } | { provider: 'b'; project: string };
   }
 }
 
@@ -22,6 +23,11 @@ describe('typed works (WorkTypes)', () => {
     defineWork({ id: 'c', type: 'typed-fixture', executor_config: { image: 'x', comand: ['true'] } });
     // @ts-expect-error: a wrong type
     defineWork({ id: 'd', type: 'typed-fixture', executor_config: { image: 42 } });
+    // a union config (one member per provider): each member's own keys are allowed, others are not
+    defineWork({ id: 'u', type: 'typed-union-fixture', executor_config: { provider: 'a', region: 'r' } });
+    defineWork({ id: 'u', type: 'typed-union-fixture', executor_config: { provider: 'b', project: 'p' } });
+    // @ts-expect-error: `regoin` is a key of no member
+    defineWork({ id: 'u', type: 'typed-union-fixture', executor_config: { provider: 'a', regoin: 'r' } });
     // a third-party type nobody declared is allowed as it is
     const open = defineWork({ id: 'e', type: 'my-thing', executor_config: { anything: 1 } });
     expectTypeOf(open.type).toEqualTypeOf<'my-thing'>();

@@ -319,31 +319,3 @@ describe('lastLines and timeoutOf', () => {
     expect(timeoutOf('stop')).toBeUndefined();
   });
 });
-
-describe('WorksInFlight', () => {
-  it('follows the caller’s signal, and abortAll stops every running work and waits for its cleanup', async () => {
-    const { WorksInFlight, AbortError } = await import('../src');
-    const works = new WorksInFlight();
-    const cleaned: string[] = [];
-    const until = (name: string) => (signal: AbortSignal) =>
-      new Promise<string>((_, reject) =>
-        signal.addEventListener('abort', () =>
-          setTimeout(() => {
-            cleaned.push(name);
-            reject(signal.reason);
-          }, 10),
-        ),
-      );
-    const caller = new AbortController();
-    const first = works.run(caller.signal, until('first'));
-    const second = works.run(undefined, until('second'));
-    expect(works.size).toBe(2);
-    caller.abort(new Error('cancelled by the caller'));
-    await expect(first).rejects.toThrow('cancelled by the caller');
-    expect(works.size).toBe(1);
-    await works.abortAll('shutting down', 'test');
-    expect(cleaned).toEqual(['first', 'second']);
-    await expect(second).rejects.toBeInstanceOf(AbortError);
-    expect(works.size).toBe(0);
-  });
-});

@@ -5,7 +5,7 @@ import { createAjv } from '../validation/ajv';
 import { joinPath } from '../validation/describe';
 import { toIssues } from '../validation/issues';
 import { mergeNearMisses } from '../validation/near-miss';
-import { unknownKeyMessage } from '../validation/zod-issues';
+import { unknownKeyMessage } from '../validation/unknown-key';
 
 type Segment = PropertyKey | { readonly key: PropertyKey };
 

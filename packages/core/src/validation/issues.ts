@@ -3,7 +3,7 @@ import type { ValidationIssue } from '../errors';
 import type { JSONSchema } from '../types';
 import { describeSchema, describeTypes, describeValue, joinPath, orList, pointerSegments } from './describe';
 import { suggest } from './suggest';
-import { unknownKeyMessage } from './zod-issues';
+import { unknownKeyMessage } from './unknown-key';
 
 type SchemaObject = { [key: string]: unknown };
 
