@@ -34,7 +34,9 @@ async function finish(answer: Answer, x: ExchangeArgs, requestBytes: number): Pr
           throw error;
         },
       );
-      const outputs = { ...baseOutputs(answer), output_file: config.output_file, body_bytes: written };
+      const outputs = baseOutputs(answer);
+      outputs.output_file = config.output_file;
+      outputs.body_bytes = written;
       return { outputs, metrics: metricsOf(answer, requestBytes, written) };
     }
     const limit = parseSize(config.max_response_bytes) ?? 0;

@@ -1,3 +1,5 @@
+import type { HttpConfigInput } from './config';
+
 export { HttpClients, type PoolStats } from './clients';
 export {
   type HttpConfig,
@@ -13,3 +15,10 @@ export { createPlugin, HTTP_WORK_TYPE, type HttpExecutor, httpConfigJsonSchema }
 export { type HttpPluginConfig, httpPluginConfigSchema } from './plugin-config';
 export { resolvePointer } from './pointer';
 export { backoffMs, retryAfterMs } from './retry';
+
+/** `http` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
+declare module '@ubom/core' {
+  interface WorkTypes {
+    http: HttpConfigInput;
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { version } from '../package.json';
 import { duration } from './config';
 
 /** What `initialize(config)` takes (plugin-wide settings, not per work). */
@@ -12,7 +13,7 @@ export const httpPluginConfigSchema = z.strictObject({
   max_tls_profiles: z.int().min(1).default(32).meta({
     description: 'Distinct TLS settings with their own pools at most (least recently used closed first).',
   }),
-  user_agent: z.string().min(1).default('ubom-executor-http').meta({
+  user_agent: z.string().min(1).default(`ubom-executor-http/${version}`).meta({
     description: 'User-Agent sent unless a work sets its own.',
   }),
 });

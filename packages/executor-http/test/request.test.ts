@@ -26,7 +26,7 @@ describe('the request: method, url, query, headers, body', () => {
     expect(result.success).toBe(true);
     expect(last()?.url).toBe('/echo?keep=1&page=2&tag=a&tag=b&on=true&text=a+b%26c');
     expect(last()?.headers).toMatchObject({ 'x-trace': 'abc', accept: 'application/json' });
-    expect(last()?.headers['user-agent']).toBe('ubom-executor-http');
+    expect(last()?.headers['user-agent']).toMatch(/^ubom-executor-http\/\d+\.\d+\.\d+$/);
     expect(result.outputs.url).toBe(`${server.origin}/echo?keep=1&page=2&tag=a&tag=b&on=true&text=a+b%26c`);
     expect(result.live.map((e) => e.message)).toEqual([
       expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/echo\?.* → 200$/),
