@@ -1,3 +1,6 @@
+import type { ConfigInputOf } from '@ubom/core';
+import type { dockerConfigSchema } from './config';
+
 export { splitArgs } from './argv';
 export {
   DOCKER_OUTPUTS_SCHEMA,
@@ -17,3 +20,10 @@ export {
 } from './plugin-config';
 export { DockerState } from './state';
 export { sweepOrphans } from './sweep';
+
+/** `docker` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
+declare module '@ubom/core' {
+  interface WorkTypes {
+    docker: ConfigInputOf<typeof dockerConfigSchema>;
+  }
+}

@@ -1,3 +1,4 @@
+import type { GrpcConfig } from './config';
 import { createPlugin } from './executor';
 
 export {
@@ -16,3 +17,10 @@ export type { GrpcState } from './state';
 
 /** The JSON Schema (2020-12) of `executor_config` as published (`getSchema().config`, `timeout` included). */
 export const grpcConfigJsonSchema = createPlugin().getSchema().config as Record<string, unknown>;
+
+/** `grpc` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
+declare module '@ubom/core' {
+  interface WorkTypes {
+    grpc: GrpcConfig;
+  }
+}

@@ -1,3 +1,5 @@
+import type { ProcessConfigInput } from './config';
+
 export { commandLine, defaultShell, findExecutable } from './command';
 export {
   type ProcessConfig,
@@ -12,3 +14,10 @@ export {
   type ProcessExecutor,
   processConfigJsonSchema,
 } from './executor';
+
+/** `process` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
+declare module '@ubom/core' {
+  interface WorkTypes {
+    process: ProcessConfigInput;
+  }
+}

@@ -1,3 +1,6 @@
+import type { ConfigInputOf } from '@ubom/core';
+import type { serverlessConfigSchema } from './config';
+
 export {
   type AwsConfig,
   type AzureConfig,
@@ -13,3 +16,10 @@ export {
   serverlessConfigJsonSchema,
 } from './executor';
 export { loadOptional } from './lazy';
+
+/** `serverless` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
+declare module '@ubom/core' {
+  interface WorkTypes {
+    serverless: ConfigInputOf<typeof serverlessConfigSchema>;
+  }
+}
