@@ -5,7 +5,7 @@ import { crossFieldIssues, grpcConfigSchema, SCOPE } from './config';
 import type { ResolvedMethod } from './descriptors';
 import { dryRun } from './dry-run';
 import { checkTargets } from './health';
-import { OUTPUTS_SCHEMA, refusedOutcome, toOutcome } from './mapping';
+import { noCallOutcome, OUTPUTS_SCHEMA, toOutcome } from './mapping';
 import { grpcPluginConfigSchema } from './plugin-config';
 import { buildMetadata, deadlineAfter, encodeRequests, preview } from './request';
 import { ReflectionRefused } from './sources';
@@ -48,7 +48,8 @@ export const createPlugin = defineExecutor({
       try {
         method = await state.method(config, lease, metadata, deadline, signal);
       } catch (error) {
-        if (error instanceof ReflectionRefused) return refusedOutcome(config, error);
+        if (error instanceof ReflectionRefused) return noCallOutcome(config, error);
+        if (timeoutOf(signal.reason) !== undefined) return noCallOutcome(config, undefined);
         throw error;
       }
       const requests = encodeRequests(method, config, work);

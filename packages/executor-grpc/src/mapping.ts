@@ -3,7 +3,6 @@ import type { RunOutcome } from '@ubom/core';
 import type { CallStatus, Exchange } from './call';
 import type { ParsedGrpcConfig } from './config';
 import type { ResolvedMethod } from './descriptors';
-import type { ReflectionRefused } from './sources';
 
 // A call's outcome → the work's outputs (snake_case) and metrics (camelCase).
 
@@ -82,15 +81,24 @@ export function toOutcome(m: Mapped): RunOutcome {
   return { success: false, error: details ? `${name}: ${details}` : name, outputs, metrics };
 }
 
-/** Reflection refused (UNAUTHENTICATED, PERMISSION_DENIED): reported like a call that ended so. */
-export function refusedOutcome(config: ParsedGrpcConfig, refused: ReflectionRefused): RunOutcome {
-  const status = { code: refused.code, details: refused.details, headers: undefined, trailers: undefined };
+/**
+ * The outcome of a work that made no call: reflection refused (UNAUTHENTICATED, PERMISSION_DENIED, with
+ * the server's status), or the work's timeout passed while its method was being resolved (`undefined`).
+ */
+export function noCallOutcome(
+  config: ParsedGrpcConfig,
+  refused: { code: number; details: string } | undefined,
+): RunOutcome {
+  const { code, details } = refused ?? { code: Status.DEADLINE_EXCEEDED, details: '' };
   return toOutcome({
     method: { path: `/${config.method}`, responseStream: false },
     endpoint: config.endpoint,
-    exchange: { status: { ...status, aborted: false }, responses: [] },
+    exchange: {
+      status: { code, details, headers: undefined, trailers: undefined, aborted: false },
+      responses: [],
+    },
     sent: 0,
-    timedOut: false,
+    timedOut: refused === undefined,
   });
 }
 

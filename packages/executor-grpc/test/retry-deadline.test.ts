@@ -2,13 +2,17 @@ import { MAX_DURATION_MS } from '@ubom/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlugin } from '../src';
 import { deadlineAfter } from '../src/request';
-import { grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
+import { dryRun, grpcWork, type RunningServerT, setupExecutor, startServer } from './helpers';
 
 let keys = 0;
 
 describe("retries (grpc-js's own retry policy) and deadlines", () => {
   let server: RunningServerT;
   let ctx: Awaited<ReturnType<typeof setupExecutor>>;
+  const plain = (): { endpoint: string; tls: { enabled: false } } => ({
+    endpoint: server.address,
+    tls: { enabled: false },
+  });
   const flaky = (
     failTimes: number,
     retry: Record<string, unknown> | undefined,
@@ -26,6 +30,9 @@ describe("retries (grpc-js's own retry policy) and deadlines", () => {
   beforeAll(async () => {
     server = await startServer();
     ctx = await setupExecutor();
+    // methods resolved ahead (reflection), so the short timeouts below land on the calls themselves
+    for (const method of ['Flaky', 'Sleep', 'Unary'])
+      await dryRun(ctx.executor, grpcWork({ ...plain(), method: `demo.v1.Echo/${method}` }));
   });
   afterAll(async () => {
     await ctx.executor.shutdown();
@@ -96,6 +103,21 @@ describe("retries (grpc-js's own retry policy) and deadlines", () => {
     expect(result.metrics).toMatchObject({ timedOut: true, attempts: 1, method: '/demo.v1.Echo/Sleep' });
     await expect.poll(() => server.state.cancelled).toBe(cancelled + 1);
     expect(ctx.executor.state.stats.inFlight).toBe(0);
+  });
+
+  it('a timeout that passes while the method is still being resolved ends the same way', async () => {
+    const fresh = await setupExecutor(); // nothing resolved yet: the timeout lands on reflection
+    try {
+      const result = await fresh.registry.execute(
+        grpcWork({ ...plain(), method: 'demo.v1.Echo/Unary', request: {}, timeout: '1ms' }),
+      );
+      expect(result).toMatchObject({ success: false, error: 'timed out after 1ms' });
+      expect(result.outputs).toMatchObject({ code: 'DEADLINE_EXCEEDED', headers: {}, trailers: {} });
+      expect(result.metrics).toMatchObject({ timedOut: true, messagesSent: 0 });
+      expect(fresh.executor.state.stats.inFlight).toBe(0);
+    } finally {
+      await fresh.executor.shutdown();
+    }
   });
 
   it('the server sees the deadline (grpc-timeout), never beyond what grpc-js accepts', async () => {
