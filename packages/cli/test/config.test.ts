@@ -214,3 +214,50 @@ describe('a missing type names the roots searched', () => {
     );
   });
 });
+
+describe('secrets by reference in built-in executors', () => {
+  const repo = fileURLToPath(new URL('../../..', import.meta.url));
+  const env = { UBOM_SECRET_BUILTIN_PW: 'builtin-env-3c4d' };
+  beforeAll(() => {
+    writeFileSync(join(secretsDir, 'BUILTIN_FILE_PW'), 'builtin-file-5e6f\n');
+    write('ubom.config.json', { secrets: [{ type: 'env' }, { type: 'file', dir: secretsDir }] });
+  });
+
+  it('a process work gets its secret_environment from UBOM_SECRET_* and from a secrets folder; neither value is shown', async () => {
+    const path = write('proc.json', {
+      id: 'p',
+      type: 'process',
+      executor_config: {
+        command: ['sh', '-c', 'echo "a=$A b=$B"'],
+        secret_environment: { A: { $secret: 'BUILTIN_PW' }, B: { $secret: 'BUILTIN_FILE_PW' } },
+      },
+    });
+    for (const flags of [['run'], ['run', '--json'], ['--debug', 'run']]) {
+      const { code, stdout, stderr } = await run([...flags, path], env);
+      expect(code, stderr).toBe(0);
+      expect(stdout + stderr).toContain('a=*** b=***');
+      expect(stdout + stderr).not.toContain('builtin-env-3c4d');
+      expect(stdout + stderr).not.toContain('builtin-file-5e6f');
+    }
+  });
+
+  it('a docker work does the same (the engine must be up: CI starts it)', async () => {
+    const path = write('docker.json', {
+      id: 'd',
+      type: 'docker',
+      timeout: '60s',
+      executor_config: {
+        image: 'ubom-test/busybox:latest',
+        pull_policy: 'never',
+        command: ['sh', '-c', 'echo "a=$A b=$B"'],
+        secret_environment: { A: { $secret: 'BUILTIN_PW' }, B: { $secret: 'BUILTIN_FILE_PW' } },
+      },
+    });
+    const docker = join(repo, 'packages', 'executor-docker');
+    const { code, stdout, stderr } = await run(['--plugin', docker, 'run', '--json', path], env);
+    expect(code, stderr).toBe(0);
+    expect(stdout + stderr).toContain('a=*** b=***');
+    expect(stdout + stderr).not.toContain('builtin-env-3c4d');
+    expect(stdout + stderr).not.toContain('builtin-file-5e6f');
+  }, 120_000);
+});
