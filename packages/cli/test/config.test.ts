@@ -261,3 +261,39 @@ describe('secrets by reference in built-in executors', () => {
     expect(stdout + stderr).not.toContain('builtin-file-5e6f');
   }, 120_000);
 });
+
+describe('a real `ubom worker` reads the configuration', () => {
+  it("gives a third-party plugin its section and resolves the work's secret reference; enqueue carries the reference", async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('bash', [fileURLToPath(new URL('../../../scripts/setup-redis.sh', import.meta.url))], {
+      stdio: 'ignore',
+    });
+    write('ubom.config.json', {
+      plugins: { 'ubom-plugin-configured': { endpoint: 'https://worker.example' } },
+      secrets: [{ type: 'env' }],
+    });
+    const queue = `ubom-config-${Date.now()}`;
+    const env = cleanEnv({
+      UBOM_REDIS_URL: 'redis://127.0.0.1:6379',
+      UBOM_QUEUE: queue,
+      UBOM_SECRET_QUEUED_PW: 'queued-secret-1a2b',
+    });
+    const { CliRun } = await import('./helpers');
+    const worker = new CliRun(['worker'], { env, cwd: project.root });
+    try {
+      const path = write('queued.json', work({ password: { $secret: 'QUEUED_PW' } }));
+      const { code, stdout, stderr } = await ubom(['enqueue', '--wait', '--json', path], {
+        env: cleanEnv({ UBOM_REDIS_URL: 'redis://127.0.0.1:6379', UBOM_QUEUE: queue }), // no secret here
+        cwd: project.root,
+      });
+      expect(code, stderr).toBe(0);
+      const result = JSON.parse(stdout);
+      expect(result.outputs.init).toEqual({ endpoint: 'https://worker.example' });
+      expect(result.outputs.echoed).toBe('***');
+      expect(stdout + stderr).not.toContain('queued-secret-1a2b');
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.done;
+    }
+  }, 90_000);
+});
