@@ -339,6 +339,19 @@ describe('EnhancedWorkRegistry.execute', () => {
       });
     });
 
+    it('reports a work that finished before its timeout took effect as it finished (success kept)', async () => {
+      const { registry } = registryWith(async (_w, _c, options) => {
+        // the work is done; its cleanup outlasts the timeout and ignores the abort
+        await aborted(options.signal);
+        await delay(10);
+        return succeeded({ exit_code: 0 });
+      });
+      const result = await registry.execute(plainWork('plain', { timeout: '20ms' }));
+      expect(result).toMatchObject({ success: true, outputs: { exit_code: 0 } });
+      expect(result.error).toBeUndefined();
+      expect(result.metrics.timedOut).toBeUndefined();
+    });
+
     it('does not fire when the work finishes in time', async () => {
       const { registry } = registryWith(async () => {
         await delay(10);

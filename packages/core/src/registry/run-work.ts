@@ -99,6 +99,11 @@ export async function runWork(
   const durationMs = performance.now() - t0;
 
   if (abort.reason instanceof TimeoutError && !outer?.aborted) {
+    // finished before the timeout took effect (the executor resolved success): reported as it finished
+    if ('value' in outcome && isResultLike(outcome.value) && outcome.value.success === true) {
+      const result = normalizeResult(outcome.value, s.pluginName, startedAt, durationMs);
+      return masker ? masker.deep(result) : result;
+    }
     const base =
       'value' in outcome && isResultLike(outcome.value)
         ? outcome.value
