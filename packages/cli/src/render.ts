@@ -36,13 +36,16 @@ export function paletteFor(stream: OutStream, env: NodeJS.ProcessEnv): Palette {
   return { dim: sgr(2, 22), bold: sgr(1, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39) };
 }
 
-/** One log entry as a line: stdout as is, stderr marked, executor lines dimmed and tagged with the type. */
+/**
+ * One log entry as a line: stdout as is, stderr marked in yellow (red is for failure: a program's
+ * stderr is often just its progress), executor lines dimmed and tagged with the type.
+ */
 export function formatLog(entry: LogEntry, type: string, p: Palette): string {
   switch (entry.source) {
     case 'stdout':
       return entry.message;
     case 'stderr':
-      return `${p.red('[stderr]')} ${entry.message}`;
+      return `${p.yellow('[stderr]')} ${entry.message}`;
     default: {
       const text = `[${type}] ${entry.message}`;
       if (entry.level === 'error') return p.red(text);
@@ -90,6 +93,7 @@ export class LiveView {
   readonly #t0 = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #status = '';
+  #cancelling = false;
 
   constructor(
     stream: OutStream,
@@ -118,6 +122,17 @@ export class LiveView {
     this.#write(`${this.#palette.yellow(text)}\n`);
   }
 
+  /** After the first Ctrl-C: the status line says the work is being cancelled. */
+  cancelling(): void {
+    this.#cancelling = true;
+    if (this.#timer) this.#draw();
+  }
+
+  /** Time since the view started, e.g. `4s`. */
+  elapsed(): string {
+    return formatDuration(Math.floor((Date.now() - this.#t0) / 1000) * 1000);
+  }
+
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
@@ -132,9 +147,13 @@ export class LiveView {
   }
 
   #draw(): void {
-    const elapsed = formatDuration(Math.floor((Date.now() - this.#t0) / 1000) * 1000);
+    const elapsed = this.elapsed();
     const width = Math.max(20, (this.#stream.columns || 80) - 1); // 0 on a pty nobody sized
-    const line = `… ${this.#label} running for ${elapsed} (Ctrl-C to cancel)`.slice(0, width);
+    const line = (
+      this.#cancelling
+        ? `… ${this.#label} cancelling… ${elapsed} (Ctrl-C again to force)`
+        : `… ${this.#label} running for ${elapsed} (Ctrl-C to cancel)`
+    ).slice(0, width);
     this.#status = this.#palette.dim(line);
     this.#stream.write(`${CLEAR_LINE}${this.#status}`);
   }

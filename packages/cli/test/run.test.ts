@@ -48,11 +48,14 @@ describe('ubom run', () => {
     expect(stdout).toMatch(/\nerror: .*3/);
   });
 
-  it('--json prints the raw WorkResult as JSON on stdout, logs still live on stderr', async () => {
+  it('--json prints the WorkResult as JSON on stdout with the work id and type, logs still live on stderr', async () => {
     const { code, stdout, stderr } = await ubom(['run', HELLO, '--json']);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
+    expect(Object.keys(result).slice(0, 2)).toEqual(['id', 'type']);
     expect(result).toMatchObject({
+      id: 'hello-1',
+      type: 'process',
       success: true,
       outputs: { exit_code: 0, result: { greeting: 'hello', steps: 2 } },
     });
@@ -121,11 +124,11 @@ describe('ubom run output styling', () => {
     expect(stderr).toContain('out line\n[stderr] err line\n');
   });
 
-  it('colours with FORCE_COLOR: stderr marker red, executor lines dim, summary head green; stdout lines plain', async () => {
+  it('colours with FORCE_COLOR: stderr marker yellow (red is for failure), executor lines dim, summary head green; stdout lines plain', async () => {
     const { stdout, stderr } = await ubom(['run', files.write('color.json', mixed)], {
       env: cleanEnv({ FORCE_COLOR: '1' }),
     });
-    expect(stderr).toContain('out line\n\x1b[31m[stderr]\x1b[39m err line\n');
+    expect(stderr).toContain('out line\n\x1b[33m[stderr]\x1b[39m err line\n');
     expect(stderr.startsWith('\x1b[2m[process] started process ')).toBe(true);
     expect(stdout).toContain('\x1b[32m\x1b[1mSUCCESS');
   });

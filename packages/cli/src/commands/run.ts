@@ -26,6 +26,7 @@ function trapSignals(
     if (first === undefined) {
       first = signal;
       view()?.note(`[ubom] ${signal}: cancelling the work and cleaning up (press Ctrl-C again to force)`);
+      view()?.cancelling();
       controller.abort(new AbortError(`interrupted by ${signal}`));
       return;
     }
@@ -73,6 +74,7 @@ export async function runCommand(file: string, flags: RunFlags, ctx: CommandCont
     const live = view;
     controller.signal.addEventListener('abort', () => {
       if (!trap) live.note('[ubom] cancelling the work and cleaning up');
+      live.cancelling();
     });
     let result: WorkResult;
     try {
@@ -88,15 +90,18 @@ export async function runCommand(file: string, flags: RunFlags, ctx: CommandCont
         return EXIT.usage;
       }
       if (error instanceof AbortError && controller.signal.aborted) {
-        io.stderr.write(`[ubom] cancelled: ${label} was stopped and cleaned up\n`);
+        io.stderr.write(`[ubom] cancelled after ${live.elapsed()}: ${label} was stopped and cleaned up\n`);
         return trap?.exitCode() ?? EXIT.interrupted;
       }
       throw error;
     } finally {
       live.stop();
     }
-    if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else
+    if (flags.json) {
+      // which work this result is for: `id` and `type` first (a list of results stays readable)
+      const { id, type } = work as Work;
+      io.stdout.write(`${JSON.stringify({ id, type, ...result }, null, 2)}\n`);
+    } else
       io.stdout.write(
         formatSummary(result, work as Work, paletteFor(io.stdout, io.env), { logsShown: !flags.quiet }),
       );
