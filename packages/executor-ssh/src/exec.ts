@@ -7,6 +7,8 @@ import type { RemoteCommand } from './remote-command';
 export const OUTPUT_TAIL_BYTES = 64 * 1024;
 /** After the command exited: how long its output may stay open before its group is stopped. */
 const STRAY_WAIT_MS = 1000;
+/** A cancel as the command starts: how long to wait for its pid line. */
+const PID_WAIT_MS = 10_000;
 /** After the channel close was sent: how long the server has to confirm it. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -112,15 +114,18 @@ export function runExec(channel: ClientChannel, req: ExecRequest): Promise<ExecO
     const stop = () => {
       if (closed || out.stopped) return;
       out.stopped = true;
-      const id = pid();
-      req.notice(
-        'warn',
-        id === undefined
-          ? 'stopping the remote command (SIGTERM, then closing the session)'
-          : `stopping the remote process group ${id} (SIGTERM, then SIGKILL after ${req.graceMs} ms)`,
-      );
       channel.signal('TERM');
       stopping = (async () => {
+        // aborted as the command was starting: its pid line is on its way
+        if (marked && pid() === undefined && !exited)
+          await Promise.race([marked.settled, closing, delay(PID_WAIT_MS)]);
+        const id = pid();
+        req.notice(
+          'warn',
+          id === undefined
+            ? 'stopping the remote command (SIGTERM, then closing the session)'
+            : `stopping the remote process group ${id} (SIGTERM, then SIGKILL after ${req.graceMs} ms)`,
+        );
         if (id !== undefined) await stopGroup(id);
         else if (!exited) await Promise.race([closing, delay(req.graceMs)]);
         await closeChannel();

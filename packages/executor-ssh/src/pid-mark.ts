@@ -12,6 +12,11 @@ export class PidMarkFilter {
   readonly #pass: (chunk: Buffer) => void;
   #held: Buffer | undefined = Buffer.alloc(0);
   #pid: number | undefined;
+  #seen!: () => void;
+  /** Resolves once the pid line has been seen, or the search is over (the pid then stays unknown). */
+  readonly settled = new Promise<void>((resolve) => {
+    this.#seen = resolve;
+  });
 
   constructor(pass: (chunk: Buffer) => void) {
     this.#pass = pass;
@@ -34,6 +39,7 @@ export class PidMarkFilter {
       const pid = Number.parseInt(held.subarray(at + MARK.length, end).toString('latin1'), 10);
       if (Number.isInteger(pid) && pid > 1) this.#pid = pid;
       this.#held = undefined;
+      this.#seen();
       if (at > 0) this.#pass(held.subarray(0, at));
       if (end + 1 < held.length) this.#pass(held.subarray(end + 1));
       return;
@@ -45,6 +51,7 @@ export class PidMarkFilter {
   /** Passes on whatever is still held (the stream ended, or the mark never came). */
   end(held = this.#held): void {
     this.#held = undefined;
+    this.#seen();
     if (held && held.length > 0) this.#pass(held);
   }
 }

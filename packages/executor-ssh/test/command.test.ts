@@ -93,7 +93,8 @@ describe('running remote commands', () => {
   it('with pty: a terminal, stderr merged into stdout, secrets not echoed', async () => {
     const secret = `pty-${randomUUID()}`;
     const { result, live } = await run({
-      command: '[ -t 1 ] && echo "a tty"; echo to-stderr >&2; echo "len ${#TOKEN}"',
+      command:
+        '[ -t 1 ] && echo "a tty"; echo to-stderr >&2; printf "len %s\\n" "$(printf %s "$TOKEN" | wc -c)"',
       secret_environment: { TOKEN: secret },
       pty: true,
     });

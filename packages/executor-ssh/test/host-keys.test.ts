@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entriesFor, fingerprintOf, parseKnownHosts, patternsMatch } from '../src/host-keys';
-import { harness, rejection, withHostKeys } from './support/run';
+import { harness, rejection, withHostKeys, work } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
 
 let sshd: TestSshd;
@@ -133,7 +133,7 @@ describe('host key verification against a real sshd', () => {
     writeFileSync(file, sshd.knownHosts);
     const other = await harness({ known_hosts_files: ['/ubom/none/known_hosts', file] });
     const { result } = await other.run({ ...withHostKeys(sshd, {}), command: 'true' });
-    expect(result.success).toBe(true);
+    expect(result.error).toBeUndefined();
     await other.plugin.shutdown();
   });
 
@@ -159,14 +159,12 @@ describe('host key verification against a real sshd', () => {
 
   it('refuses two host key settings at once, and insecure_accept_any_host_key: false', async () => {
     const error = await rejection(
-      h.registry.validateWork({
-        id: 'x',
-        type: 'ssh',
-        executor_config: {
+      h.registry.validateWork(
+        work({
           ...withHostKeys(sshd, { host_key: sshd.fingerprints['ssh-ed25519'], known_hosts: sshd.knownHosts }),
           command: 'true',
-        },
-      }),
+        }),
+      ),
     );
     expect(error.issues).toEqual([
       {
@@ -184,21 +182,13 @@ describe('host key verification against a real sshd', () => {
   it('the dry run connects and checks the key without running anything', async () => {
     await expect(
       h.registry.validateWork(
-        {
-          id: 'd',
-          type: 'ssh',
-          executor_config: { ...withHostKeys(sshd, { known_hosts: sshd.knownHosts }), command: 'x' },
-        },
+        work({ ...withHostKeys(sshd, { known_hosts: sshd.knownHosts }), command: 'x' }),
         { dryRun: true },
       ),
     ).resolves.toBeUndefined();
     const error = await rejection(
       h.registry.validateWork(
-        {
-          id: 'd',
-          type: 'ssh',
-          executor_config: { ...withHostKeys(sshd, { host_key: `SHA256:${'C'.repeat(43)}` }), command: 'x' },
-        },
+        work({ ...withHostKeys(sshd, { host_key: `SHA256:${'C'.repeat(43)}` }), command: 'x' }),
         { dryRun: true },
       ),
     );

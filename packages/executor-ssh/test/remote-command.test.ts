@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { commandText, remoteCommand, shellQuote } from '../src/remote-command';
+import { commandText, PID_MARK, remoteCommand, shellQuote } from '../src/remote-command';
 
 const shells = ['dash', 'bash', 'busybox sh'].filter((shell) => {
   try {
@@ -69,7 +69,7 @@ describe('the POSIX prelude', () => {
         input: 'not for the command',
         encoding: 'utf8',
       });
-      const pid = /^\u001eubom-pid:(\d+)\n$/.exec(run.stderr)?.[1];
+      const pid = new RegExp(`^${PID_MARK}(\\d+)\\n$`).exec(run.stderr)?.[1];
       expect(pid, run.stderr).toBeDefined();
       expect(run.stdout).toBe(`read done ${pid}\n`);
     });

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isAbortError } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpointSchema as sshEndpointSchema } from '../src/config';
+import { connect } from '../src/connect';
+import { openExec, runExec, stopRemoteGroup } from '../src/exec';
+import { remoteCommand, stopGroupCommand } from '../src/remote-command';
 import { countRemoteMarked, settledCount, sshdConnections } from './support/processes';
 import { harness, rejection, target } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
@@ -93,6 +97,50 @@ describe("cancel and timeout stop the remote process, as the server's ps sees it
     });
     expect(result.logs.some((e) => /stopping the remote process group \d+/.test(e.message))).toBe(true);
     expect(countRemoteMarked(sshd.user, 'UBOM_TEST_MARK', mark)).toBe(0);
+  });
+
+  it('a cancel that lands as the command starts leaves nothing (it waits for a pid line on its way)', async () => {
+    const mark = randomUUID();
+    const connection = await connect(
+      {
+        endpoint: sshEndpointSchema.parse(target(sshd)),
+        path: 'executor_config',
+        agentPath: undefined,
+        policy: {
+          path: 'executor_config.host_key',
+          source: 'host_key',
+          fingerprints: [sshd.fingerprints['ssh-ed25519']],
+        },
+      },
+      undefined,
+      { signal: undefined, connectTimeoutMs: 10_000, keepaliveMs: 0 },
+    );
+    const command = remoteCommand({
+      remote_shell: 'posix',
+      command: 'sleep 60 & sleep 60',
+      environment: { UBOM_TEST_MARK: mark },
+    });
+    try {
+      const channel = await openExec(connection.client, command, false);
+      const sink = { write: () => {}, end: () => {} };
+      const outcome = await runExec(channel, {
+        client: connection.client,
+        command,
+        pty: false,
+        signal: AbortSignal.abort(),
+        graceMs: 1000,
+        stdout: sink,
+        stderr: sink,
+        notice: () => {},
+        stopGroup: (pid) => stopRemoteGroup(connection.client, stopGroupCommand(pid, 1), 5000),
+      });
+      // the SIGTERM may even reach the shell before its first line: then nothing was started
+      expect(outcome.stopped).toBe(true);
+      expect(countRemoteMarked(sshd.user, 'UBOM_TEST_MARK', mark)).toBe(0);
+    } finally {
+      connection.close();
+      await connection.closed;
+    }
   });
 
   it('shutdown stops every running work, then closes every connection', async () => {

@@ -39,6 +39,13 @@ export async function harness(settings: Record<string, unknown> = {}) {
   return { plugin, registry, run };
 }
 
+/** An ssh work of built-up config (untyped: the tests also write invalid ones on purpose). */
+export const work = (executor_config: Record<string, unknown>): Work => ({
+  id: `test-${randomUUID()}`,
+  type: 'ssh',
+  executor_config,
+});
+
 /** The connection fields for the test sshd: key auth, host key pinned. */
 export const target = (sshd: TestSshd, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   host: sshd.host,
