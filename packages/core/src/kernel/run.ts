@@ -70,7 +70,8 @@ export class WorkRun {
 
   log(level: LogLevel, message: string, source: LogSource = 'executor', fields?: Record<string, unknown>) {
     const m = this.#masker;
-    this.#logs.add(level, source, m.empty ? message : m.string(message), fields && m.deep(fields));
+    if (m.empty) this.#logs.add(level, source, message, fields);
+    else this.#logs.add(level, source, m.string(message), fields && m.deep(fields));
   }
 
   /** Settles the run: a result, or the error to reject with (masked either way). */
@@ -114,7 +115,7 @@ export class WorkRun {
     const { attempts, ...metrics } = outcome.metrics ?? {};
     return workResult({
       success,
-      outputs: outcome.outputs ? m.deep(outcome.outputs) : {},
+      outputs: !outcome.outputs ? {} : m.empty ? outcome.outputs : m.deep(outcome.outputs),
       logs: this.#logs.entries(),
       metrics: this.#clock.finish(metrics, typeof attempts === 'number' ? attempts : 1),
       error,
