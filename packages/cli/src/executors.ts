@@ -21,6 +21,7 @@ export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
   docker: '@ubom/executor-docker',
   grpc: '@ubom/executor-grpc',
   serverless: '@ubom/executor-serverless',
+  ssh: '@ubom/executor-ssh',
 };
 
 /** Installed plugin packages with their manifest status and source; imports no plugin code. */
