@@ -109,3 +109,90 @@ export function lineColumn(text: string, offset: number): { line: number; column
   const lines = before.split(/\r\n|\r|\n/);
   return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
 }
+
+/** A core issue path (`executor_config.env["A B"]`, `command[0]`) as its keys and indexes. */
+export function pathSegments(path: string): string[] {
+  const segments: string[] = [];
+  const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|\.?([^.[\]]+)/g;
+  for (let m = re.exec(path); m !== null; m = re.exec(path)) {
+    const quoted = m[1];
+    segments.push(quoted !== undefined ? (JSON.parse(`"${quoted}"`) as string) : (m[2] ?? m[3] ?? ''));
+  }
+  return segments;
+}
+
+/**
+ * Where each key (its opening quote) and each array item starts in a valid JSON text, by path
+ * (segments joined with NUL). Only called on text that already parsed.
+ */
+function positions(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const string = (): string => {
+    const start = i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string[]): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      while (text[i] !== '}' && i < text.length) {
+        ws();
+        const at = i;
+        const key = string();
+        found.set([...path, key].join('\u0000'), at);
+        ws();
+        i++; // :
+        value([...path, key]);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '[') {
+      i++;
+      ws();
+      for (let n = 0; text[i] !== ']' && i < text.length; n++) {
+        ws();
+        found.set([...path, String(n)].join('\u0000'), i);
+        value([...path, String(n)]);
+        ws();
+        if (text[i] === ',') i++;
+        ws();
+      }
+      i++;
+    } else if (c === '"') string();
+    else while (i < text.length && !',]} \t\n\r'.includes(text[i] as string)) i++;
+  };
+  try {
+    value([]);
+  } catch {
+    // not JSON after all: what was found so far
+  }
+  return found;
+}
+
+/**
+ * `line:column` of what an issue path names in the JSON text: the key itself, else (a missing key)
+ * the closest enclosing key that is there, else the start of the document.
+ */
+export function pathLocator(text: string): (path: string) => { line: number; column: number } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const found = positions(body);
+  const start = /\S/.exec(body)?.index ?? 0;
+  return (path) => {
+    const segments = pathSegments(path);
+    for (let n = segments.length; n > 0; n--) {
+      const at = found.get(segments.slice(0, n).join('\u0000'));
+      if (at !== undefined) return lineColumn(body, at);
+    }
+    return lineColumn(body, start);
+  };
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from './errors';
-import { jsonErrorOffset, lineColumn } from './json-position';
+import { jsonErrorOffset, lineColumn, pathLocator } from './json-position';
 
 export interface WorkSource {
   /** `-` for stdin, else a file path. */
@@ -13,6 +13,8 @@ export interface ReadWork {
   work: unknown;
   /** How to name the source in messages: the path, or `<stdin>`. */
   label: string;
+  /** `line:column` in the text of what an issue path names (the key, else its closest parent). */
+  locate: (path: string) => { line: number; column: number };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -62,5 +64,13 @@ export function parseJson(text: string, label: string): unknown {
 
 export async function readWork(source: WorkSource): Promise<ReadWork> {
   const label = source.path === '-' ? '<stdin>' : source.path;
-  return { work: parseJson(await readText(source), label), label };
+  const text = await readText(source);
+  const work = parseJson(text, label);
+  let locator: ReadWork['locate'] | undefined;
+  // built on first use: most works are valid and never need it
+  const locate: ReadWork['locate'] = (path) => {
+    locator ??= pathLocator(text);
+    return locator(path);
+  };
+  return { work, label, locate };
 }

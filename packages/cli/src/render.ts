@@ -203,14 +203,25 @@ export function formatSummary(
   return `${lines.join('\n')}\n`;
 }
 
-/** Every validation problem, one per line, with its JSON path. */
+/**
+ * Every validation problem, one per line, with its JSON path and, when `locate` is given, where it is
+ * in the file (`work.json:5:7`, a form terminals and editors open).
+ */
 export function formatIssues(
   label: string,
   issues: readonly { path: string; message: string }[],
   p: Palette,
+  locate?: (path: string) => { line: number; column: number },
 ): string {
   const head = `${p.red('[ubom]')} ${label}: invalid work, ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
-  const lines = issues.map((i) => `  - ${p.bold(clip(i.path))}: ${clip(i.message, 4 * MAX_ECHO)}`);
+  const at = (path: string): string => {
+    if (!locate) return '';
+    const { line, column } = locate(path);
+    return p.dim(` (${label}:${line}:${column})`);
+  };
+  const lines = issues.map(
+    (i) => `  - ${p.bold(clip(i.path))}: ${clip(i.message, 4 * MAX_ECHO)}${at(i.path)}`,
+  );
   return `${[head, ...lines].join('\n')}\n`;
 }
 

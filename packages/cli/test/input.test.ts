@@ -118,13 +118,19 @@ describe('invalid works', () => {
     );
   });
 
-  it('an unknown type gets a did-you-mean', async () => {
-    const { code, stderr } = await ubom([
-      'validate',
-      files.write('typo.json', { ...nodeWork('1'), type: 'proces' }),
-    ]);
+  it('an unknown type gets a did-you-mean, with its config checked against that type', async () => {
+    const path = files.write('typo.json', {
+      ...nodeWork('1'),
+      type: 'proces',
+      executor_config: { comand: ['x'] },
+    });
+    const { code, stderr } = await ubom(['validate', path]);
     expect(code).toBe(2);
-    expect(stderr).toBe('[ubom] no executor for type "proces" — did you mean "process"?\n');
+    expect(stderr).toBe(
+      `[ubom] ${path}: invalid work, 2 problems\n` +
+        `  - type: unknown work type "proces" — did you mean "process"? (${path}:3:3)\n` +
+        `  - executor_config.comand: unknown key — did you mean "command"? (${path}:5:5)\n`,
+    );
   });
 });
 

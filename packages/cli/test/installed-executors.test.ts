@@ -84,7 +84,8 @@ describe('executors installed next to the CLI', () => {
     const { code, stderr } = await run(['validate', '-'], JSON.stringify(work));
     expect(code).toBe(2);
     expect(stderr).toContain('  - executor_config.imag: unknown key — did you mean "image"?');
-    expect(stderr).toContain('  - executor_config.image: is required');
+    // one problem per typo: the missing `image` is the near-miss `imag`, not a second problem
+    expect(stderr).not.toContain('executor_config.image: is required');
   });
 
   it('a work for a broken executor package fails with exit 1 naming the package and why', async () => {

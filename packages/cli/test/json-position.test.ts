@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonErrorOffset, lineColumn } from '../src/json-position';
+import { jsonErrorOffset, lineColumn, pathLocator, pathSegments } from '../src/json-position';
 import { parseJson } from '../src/read-work';
 
 const v8Position = (text: string): number | undefined => {
@@ -60,5 +60,30 @@ describe('parseJson', () => {
     expect(() => parseJson('[\n  1,\n  2,,\n]', 'w.json')).toThrow(
       "w.json:3:5: not valid JSON: Unexpected token ',' (line 3, column 5)",
     );
+  });
+});
+
+describe('pathLocator', () => {
+  const text = `{
+  "id": "w",
+  "type": "process",
+  "executor_config": {
+    "comand": ["a", "b"],
+    "env": { "A B": 1 }
+  }
+}`;
+  const at = pathLocator(text);
+
+  it('finds the key an issue path names, array items, quoted keys, and the parent of a missing key', () => {
+    expect(at('executor_config.comand')).toEqual({ line: 5, column: 5 });
+    expect(at('executor_config.comand[1]')).toEqual({ line: 5, column: 21 });
+    expect(at('executor_config.env["A B"]')).toEqual({ line: 6, column: 14 });
+    expect(at('executor_config.command')).toEqual({ line: 4, column: 3 });
+    expect(at('type')).toEqual({ line: 3, column: 3 });
+    expect(at('')).toEqual({ line: 1, column: 1 });
+  });
+
+  it('splits paths into keys and indexes', () => {
+    expect(pathSegments('a.b[0]["c.d"].e')).toEqual(['a', 'b', '0', 'c.d', 'e']);
   });
 });

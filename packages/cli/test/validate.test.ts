@@ -46,4 +46,17 @@ describe('ubom validate', () => {
     expect(stderr).toMatch(/ {2}- executor_config\.command: /);
     expect(stderr).toContain(`${path}: invalid work, ${problems.length} problems`);
   });
+
+  it('names file:line:column for each problem (the key, else the object a missing key belongs in)', async () => {
+    const text =
+      '{\n  "id": "w",\n  "type": "process",\n  "executor_config": {\n    "comand": ["true"]\n  }\n}\n';
+    const path = files.write('positions.json', text);
+    for (const command of ['validate', 'run']) {
+      const { code, stderr } = await ubom([command, path]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        `  - executor_config.comand: unknown key — did you mean "command"? (${path}:5:5)\n`,
+      );
+    }
+  });
 });

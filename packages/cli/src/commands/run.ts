@@ -47,7 +47,7 @@ function trapSignals(
 
 export async function runCommand(file: string, flags: RunFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const { work, label } = await readWork({ path: file, stdin: io.stdin });
+  const { work, label, locate } = await readWork({ path: file, stdin: io.stdin });
   if (flags.timeout !== undefined) {
     if (parseDuration(flags.timeout) === undefined) {
       throw new InputError(`--timeout must be a duration like 30s, 1m30s or 500ms, got "${flags.timeout}"`);
@@ -86,7 +86,7 @@ export async function runCommand(file: string, flags: RunFlags, ctx: CommandCont
     } catch (error) {
       live.stop();
       if (error instanceof ValidationError) {
-        io.stderr.write(formatIssues(label, error.issues, errPalette));
+        io.stderr.write(formatIssues(label, error.issues, errPalette, locate));
         return EXIT.usage;
       }
       if (error instanceof AbortError && controller.signal.aborted) {

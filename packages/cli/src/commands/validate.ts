@@ -15,7 +15,7 @@ export async function validateCommand(
   ctx: CommandContext,
 ): Promise<number> {
   const { io } = ctx;
-  const { work, label } = await readWork({ path: file, stdin: io.stdin });
+  const { work, label, locate } = await readWork({ path: file, stdin: io.stdin });
   const { executors } = await openProject(ctx, file);
   try {
     await executors.registry.validateWork(work as Work, {
@@ -24,7 +24,7 @@ export async function validateCommand(
     });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    io.stderr.write(formatIssues(label, error.issues, paletteFor(io.stderr, io.env)));
+    io.stderr.write(formatIssues(label, error.issues, paletteFor(io.stderr, io.env), locate));
     return EXIT.usage;
   } finally {
     await executors.shutdown();
