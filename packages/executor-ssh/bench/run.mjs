@@ -128,30 +128,32 @@ async function executor(settings) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** Alternates the two sides sample by sample; returns each side's median in ms. */
+/**
+ * Alternates the two sides sample by sample; returns each side's median in ms and this process's CPU
+ * time per run in µs (steadier than wall time on a busy machine: the server's work is not in it).
+ */
 async function sideBySide(raw, ours, runs) {
   for (let i = 0; i < 5; i++) {
     await raw();
     await ours();
   }
-  const samples = { raw: [], ours: [] };
+  const sides = { raw: { fn: raw, ms: [], cpu: 0 }, ours: { fn: ours, ms: [], cpu: 0 } };
   for (let i = 0; i < runs; i++) {
-    for (const [side, fn] of i % 2
-      ? [
-          ['ours', ours],
-          ['raw', raw],
-        ]
-      : [
-          ['raw', raw],
-          ['ours', ours],
-        ]) {
+    for (const side of i % 2 ? [sides.ours, sides.raw] : [sides.raw, sides.ours]) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await fn();
-      samples[side].push(performance.now() - t0);
-      if (process.env.BENCH_VERBOSE) console.error(side, (performance.now() - t0).toFixed(1));
+      await side.fn();
+      side.ms.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      side.cpu += used.user + used.system;
     }
   }
-  return { raw: median(samples.raw), ours: median(samples.ours) };
+  return {
+    raw: median(sides.raw.ms),
+    ours: median(sides.ours.ms),
+    rawCpu: sides.raw.cpu / runs,
+    oursCpu: sides.ours.cpu / runs,
+  };
 }
 
 try {
@@ -173,12 +175,13 @@ try {
   );
   await cold.plugin.shutdown();
 
-  const row = (name, { raw, ours }, target) => ({
+  const row = (name, { raw, ours, rawCpu, oursCpu }, target) => ({
     case: name,
     'raw ssh2 (ms)': raw.toFixed(2),
     'registry + executor (ms)': ours.toFixed(2),
     ratio: (ours / raw).toFixed(3),
     target: `≤ ${target}`,
+    'client CPU raw/ours (µs)': `${rawCpu.toFixed(0)} / ${oursCpu.toFixed(0)}`,
   });
   console.log(
     `@ubom/executor-ssh — median per work, \`${COMMAND}\`, same machine, one run, samples alternated`,
