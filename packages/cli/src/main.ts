@@ -95,11 +95,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 
   program
     .command('schema')
-    .description("print the JSON Schema of a work type's executor_config")
-    .argument('<type>', 'work type, e.g. process')
+    .description(
+      "print the JSON Schema of a work type's executor_config; --work: of a whole work file, for editors",
+    )
+    .argument('[types...]', 'work type, e.g. process (with --work: any number, default every installed one)')
     .option('--full', 'print the whole WorkSchema (type, version, config, inputs, outputs)')
-    .action(async (type: string, flags: { full?: boolean }) => {
-      code = await schemaCommand(type, flags, ctx());
+    .option('--table', 'print a readable field list (key, type, required, default, description, secret)')
+    .option('--work', 'print the JSON Schema of a whole work file (point "$schema" at it)')
+    .action(async (types: string[], flags: { full?: boolean; table?: boolean; work?: boolean }) => {
+      code = await schemaCommand(types, flags, ctx());
     });
 
   program

@@ -35,7 +35,7 @@ describe('ubom schema', () => {
     const { code, stderr } = await ubom(['schema', 'quantum']);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless; ' +
+      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless, ssh; ' +
         'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name> (searched: current folder ',
     );
   });
@@ -58,5 +58,40 @@ describe('ubom types', () => {
     expect(types).toEqual([expect.objectContaining({ type: 'process', package: '@ubom/executor-process' })]);
     expect(types[0].version).toMatch(/^\d+\.\d+\.\d+/);
     expect(missing.map((m: { packageName: string }) => m.packageName)).toContain('@ubom/executor-docker');
+  });
+});
+
+describe('ubom schema --work and --table', () => {
+  it('--work prints a whole-work-file schema (envelope, type enum, config chosen by type) ', async () => {
+    const { code, stdout } = await ubom(['schema', '--work']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(stdout);
+    expect(schema.properties.type.enum).toEqual(['process']);
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining([
+        '$schema',
+        'id',
+        'type',
+        'name',
+        'timeout',
+        'labels',
+        'inputs',
+        'executor_config',
+      ]),
+    );
+    const [branch] = schema.allOf;
+    expect(branch.if.properties.type).toEqual({ const: 'process' });
+    expect(branch.then.properties.executor_config.required).toEqual(['command']);
+    expect(branch.then.properties.executor_config.$id).toBe('ubom:work-type/process/executor_config');
+    expect(branch.then.properties.executor_config.$schema).toBeUndefined();
+  });
+
+  it('--table prints one row per field with its type, required, default, description and secret', async () => {
+    const { code, stdout } = await ubom(['schema', 'process', '--table']);
+    expect(code).toBe(0);
+    const [head, ...rows] = stdout.trimEnd().split('\n');
+    expect(head).toMatch(/^KEY\s+TYPE\s+REQUIRED\s+DEFAULT\s+DESCRIPTION\s+SECRET$/);
+    expect(rows.find((r) => r.startsWith('command '))).toMatch(/^command\s+\S.*\s+yes\s/);
+    expect(rows.find((r) => r.startsWith('secret_environment '))).toMatch(/yes$/);
   });
 });
