@@ -5,6 +5,9 @@
 //   2. throughput at 64 in flight (issue 17: ≥ 0.85× raw).
 // A third side, "kernel floor", is a bare defineExecutor whose run is the raw request itself, through the
 // same registry: what the registry and the kernel cost on their own, so the executor's own share shows.
+//   3. CPU per work without the network: the floor and the executor answered by the same in-memory agent
+//      (the executor's pool swapped for it), so socket writes and the server's wake-ups, which dominate
+//      and vary on a busy machine, drop out and what is left is the registry's, the kernel's and ours.
 // The server runs in a child process (its CPU is not this process's). Rounds alternate so both sides see
 // the same machine; the median round is reported. BENCH_RUNS sets the sequential requests per round
 // (default 2000), BENCH_WORKS the requests per throughput round (default 5000), BENCH_ROUNDS the rounds
@@ -151,6 +154,69 @@ console.table(
 );
 console.log(`target: registry + executor-http ≥ 0.85× raw`);
 
-await plugin.shutdown();
-await floorAgent.close();
+// 3. without the network
+const payload = Buffer.from(JSON.stringify({ ok: true, items: [1, 2, 3] }));
+const answer = () => ({
+  statusCode: 200,
+  statusText: 'OK',
+  headers: {
+    'content-type': 'application/json',
+    'content-length': String(payload.length),
+    connection: 'keep-alive',
+  },
+  body: {
+    bytes: async () => new Uint8Array(payload.buffer, payload.byteOffset, payload.length),
+    json: async () => JSON.parse(payload.toString()),
+    dump: async () => {},
+    destroy() {},
+  },
+});
+const memory = {
+  request: async ({ signal }) => {
+    // as undici does: listen for an abort while the request runs
+    const onAbort = () => {};
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const response = answer();
+    signal?.removeEventListener('abort', onAbort);
+    return response;
+  },
+};
+const offline = createPlugin();
+await offline.initialize({});
+offline.state.agent = () => memory;
+const memoryFloor = defineExecutor({
+  name: 'bench-floor-memory',
+  version: '0.0.0',
+  type: 'floor-memory',
+  description: 'the in-memory request inside the kernel',
+  config: z.strictObject({ url: z.string() }),
+  async run({ signal }) {
+    const { statusCode, headers, body } = await memory.request({ signal });
+    return { outputs: { status: statusCode, headers, body: await body.json() } };
+  },
+})();
+const offlineRegistry = new EnhancedWorkRegistry();
+offlineRegistry.registerExecutor('http', offline);
+offlineRegistry.registerExecutor('floor-memory', memoryFloor);
+const offlineSides = {
+  floor: () => offlineRegistry.execute({ id: 'b', type: 'floor-memory', executor_config: { url } }, {}),
+  ours: () => offlineRegistry.execute({ id: 'b', type: 'http', executor_config: { url } }, {}),
+};
+const cpu = { floor: [], ours: [] };
+for (const fn of Object.values(offlineSides)) await latency(fn, 5000);
+for (let round = 0; round < ROUNDS; round++)
+  for (const [side, fn] of Object.entries(offlineSides)) cpu[side].push(await latency(fn, RUNS * 5));
+console.log('\n3. CPU per work without the network (an in-memory agent answers both)');
+console.table(
+  Object.keys(offlineSides).map((side) => ({
+    side: NAMES[side],
+    'CPU (µs/work)': pick(cpu[side], 'cpuUs').toFixed(1),
+    'per round': rounds(cpu[side], 'cpuUs', 1),
+  })),
+);
+console.log(
+  `the executor's own share: ${(pick(cpu.ours, 'cpuUs') - pick(cpu.floor, 'cpuUs')).toFixed(1)} µs/work`,
+);
+
+await Promise.all([plugin.shutdown(), offline.shutdown(), floorAgent.close()]);
 server.kill();

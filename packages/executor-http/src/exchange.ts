@@ -154,7 +154,6 @@ async function followRedirects(x: ExchangeArgs, creds: Credentials): Promise<Hop
     });
     const status = response.statusCode;
     const href = url === x.plan.url ? x.plan.href : url.href;
-    x.log('info', `${method} ${href} → ${status}`);
     const location = response.headers.location;
     if (max === 0 || !REDIRECTS.has(status) || typeof location !== 'string')
       return { response, url, href, origin, method, redirects };
@@ -179,8 +178,10 @@ async function followRedirects(x: ExchangeArgs, creds: Credentials): Promise<Hop
       delete headers['content-type'];
     }
     const nextOrigin = next.origin;
-    if (nextOrigin !== own && origin === own)
-      x.log('info', `redirected to another origin (${nextOrigin}): credentials are not sent there`);
+    // the routine answer is in the outputs; only the hops are logged (as grpc logs no unary answer)
+    const note =
+      nextOrigin !== own && origin === own ? ' (another origin: credentials are not sent there)' : '';
+    x.log('info', `${method} ${href} → ${status}, redirected to ${next.href}${note}`);
     url = next;
     origin = nextOrigin;
     path = `${next.pathname}${next.search}`;

@@ -111,18 +111,19 @@ export function toOutcome(
   if ('error' in decoded) return { success: false, error: `${what()}: ${decoded.error}`, outputs, metrics };
   if (decoded.note) note(decoded.note);
   outputs.body = decoded.body;
-  for (const [name, pointer] of Object.entries(config.extract ?? {})) {
-    const found = decoded.json ? resolvePointer(decoded.body, pointer) : { found: false as const };
-    if (!found.found) {
-      const where = decoded.json ? 'the response body' : 'the response body, which is not JSON';
-      return {
-        success: false,
-        error: `extract.${name}: "${pointer}" matches nothing in ${where}`,
-        outputs,
-        metrics,
-      };
+  if (config.extract)
+    for (const [name, pointer] of Object.entries(config.extract)) {
+      const found = decoded.json ? resolvePointer(decoded.body, pointer) : { found: false as const };
+      if (!found.found) {
+        const where = decoded.json ? 'the response body' : 'the response body, which is not JSON';
+        return {
+          success: false,
+          error: `extract.${name}: "${pointer}" matches nothing in ${where}`,
+          outputs,
+          metrics,
+        };
+      }
+      outputs[name] = found.value;
     }
-    outputs[name] = found.value;
-  }
   return { outputs, metrics };
 }

@@ -28,9 +28,8 @@ describe('the request: method, url, query, headers, body', () => {
     expect(last()?.headers).toMatchObject({ 'x-trace': 'abc', accept: 'application/json' });
     expect(last()?.headers['user-agent']).toMatch(/^ubom-executor-http\/\d+\.\d+\.\d+$/);
     expect(result.outputs.url).toBe(`${server.origin}/echo?keep=1&page=2&tag=a&tag=b&on=true&text=a+b%26c`);
-    expect(result.live.map((e) => e.message)).toEqual([
-      expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/echo\?.* → 200$/),
-    ]);
+    // the routine answer is in the outputs, not in the log
+    expect(result.live).toEqual([]);
   });
 
   it('sends a JSON body with its content type', async () => {
