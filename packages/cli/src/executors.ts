@@ -21,6 +21,7 @@ export const BUILTIN_EXECUTORS: Readonly<Record<string, string>> = {
   docker: '@ubom/executor-docker',
   grpc: '@ubom/executor-grpc',
   serverless: '@ubom/executor-serverless',
+  http: '@ubom/executor-http',
   ssh: '@ubom/executor-ssh',
 };
 
