@@ -4,6 +4,7 @@ import { commandLine, runnableProblem, spawnFailure } from './command';
 import { processConfigSchema } from './config';
 import { childEnvironment } from './environment';
 import { toOutcome } from './mapping';
+import { sweepOrphanGroups } from './ownership';
 import { runProcess } from './run-process';
 
 export const PROCESS_WORK_TYPE = 'process';
@@ -16,6 +17,11 @@ export const createPlugin = defineExecutor({
   description: 'Runs local commands as child processes',
   homepage: 'https://github.com/ubom/ubom/tree/main/packages/executor-process',
   config: processConfigSchema,
+
+  /** Groups left running by a dead owner (its watchdog dead too) are stopped, as docker sweeps containers. */
+  async setup() {
+    await sweepOrphanGroups().catch(() => undefined);
+  },
 
   /** Without running anything: the working directory exists, the program is on the child's PATH. */
   async dryRun({ config }) {

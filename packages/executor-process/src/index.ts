@@ -14,6 +14,12 @@ export {
   type ProcessExecutor,
   processConfigJsonSchema,
 } from './executor';
+export {
+  type GuardStatus,
+  groupGuardStatus,
+  type SweepReport,
+  sweepOrphanGroups,
+} from './ownership';
 
 /** `process` works written in TypeScript are checked against this config (`registry.execute`, `defineWork`). */
 declare module '@ubom/core' {

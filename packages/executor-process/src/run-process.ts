@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { type LineSink, TailBuffer } from '@ubom/core';
+import { guard } from './ownership';
 import { groupMembers, terminateGroup } from './process-group';
 
 const isWindows = process.platform === 'win32';
@@ -58,6 +59,9 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
       windowsHide: true,
       windowsVerbatimArguments: isWindows && req.args[0] === '/d',
     });
+    // nothing outlives its owner: the group is listed with this process's watchdog and recorded on disk
+    // in the same tick as the spawn, before anything else can run
+    const release = child.pid !== undefined && !isWindows ? guard().own(child.pid, req.graceMs) : undefined;
     const out: RunOutcome = {
       pid: child.pid,
       exitCode: null,
@@ -82,6 +86,7 @@ export function runProcess(req: RunRequest): Promise<RunOutcome> {
       cleanup = safe(terminateGroup(child.pid, req.graceMs));
     };
     const detach = () => {
+      release?.();
       clearTimeout(pipeTimer);
       req.signal.removeEventListener('abort', stop);
     };
