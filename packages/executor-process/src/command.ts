@@ -9,6 +9,11 @@ const SCOPE = 'process';
 const isWindows = process.platform === 'win32';
 /** libuv's search path when the child has no PATH. */
 const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
+/** Longer paths name nothing (Linux's PATH_MAX): not searched for, not stat-ed. */
+const PATH_MAX = 4096;
+
+/** A name as messages quote it: long ones cut (a 1 MB program name is not echoed back whole). */
+const quoted = (name: string): string => JSON.stringify(name.length > 200 ? `${name.slice(0, 199)}…` : name);
 
 export interface CommandLine {
   file: string;
@@ -55,6 +60,7 @@ export async function findExecutable(
   pathVar: string | undefined,
   cwd: string,
 ): Promise<string | undefined> {
+  if (name.length === 0 || name.length > PATH_MAX) return undefined;
   const exts = isWindows ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';')] : [''];
   const candidates =
     name.includes('/') || (isWindows && name.includes('\\')) || isAbsolute(name)
@@ -80,16 +86,17 @@ export async function runnableProblem(
 ): Promise<ValidationIssue | undefined> {
   const cwd = resolve(config.cwd ?? '.');
   if (config.cwd !== undefined) {
-    const info = await stat(cwd).catch(() => undefined);
-    if (!info) return { path: 'executor_config.cwd', message: `directory "${config.cwd}" does not exist` };
+    const info = cwd.length > PATH_MAX ? undefined : await stat(cwd).catch(() => undefined);
+    if (!info)
+      return { path: 'executor_config.cwd', message: `directory ${quoted(config.cwd)} does not exist` };
     if (!info.isDirectory())
-      return { path: 'executor_config.cwd', message: `"${config.cwd}" is not a directory` };
+      return { path: 'executor_config.cwd', message: `${quoted(config.cwd)} is not a directory` };
   }
   const line = commandLine(config);
   if (await findExecutable(line.file, env.PATH, cwd)) return undefined;
   const message = line.file.includes('/')
-    ? `"${line.file}" is not an executable file`
-    : `command "${line.file}" was not found on PATH`;
+    ? `${quoted(line.file)} is not an executable file`
+    : `command ${quoted(line.file)} was not found on PATH`;
   return { path: `executor_config.${line.fileKey}`, message };
 }
 
@@ -104,17 +111,23 @@ export async function spawnFailure(
   env: Record<string, string>,
 ): Promise<Error> {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const missing = code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR';
+  const missing = code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'ENAMETOOLONG';
   if (missing) {
     const problem = await runnableProblem(config, env);
     if (problem) return new ValidationError([problem], { scope: SCOPE, cause: error });
   }
   const { file } = commandLine(config);
-  // found and executable, yet ENOENT: a script whose `#!` interpreter is missing (retrying won't help);
-  // otherwise the machine is short of something (EAGAIN, EMFILE) and a retry may succeed
-  const hint = code === 'ENOENT' ? ' (is the interpreter on its #! line installed?)' : '';
+  // found and executable, yet ENOENT: a script whose `#!` interpreter is missing; E2BIG: the arguments
+  // and environment are more than the system takes (retrying won't help either); otherwise the
+  // machine is short of something (EAGAIN, EMFILE) and a retry may succeed
+  const hint =
+    code === 'ENOENT'
+      ? ' (is the interpreter on its #! line installed?)'
+      : code === 'E2BIG'
+        ? ' (the arguments and environment are too long: Linux takes 128 KiB per argument or variable, about 2 MiB in all)'
+        : '';
   return new UnavailableError(
-    `could not start "${file}": ${(error as Error | undefined)?.message ?? String(error)}${hint}`,
-    { scope: SCOPE, cause: error, retryable: !missing },
+    `could not start ${quoted(file)}: ${(error as Error | undefined)?.message ?? String(error)}${hint}`,
+    { scope: SCOPE, cause: error, retryable: !missing && code !== 'E2BIG' },
   );
 }

@@ -1,4 +1,4 @@
-import { DURATION_PATTERN } from '@ubom/core';
+import { DURATION_PATTERN, formatDuration, MAX_DURATION_MS, parseDuration } from '@ubom/core';
 import { z } from 'zod';
 
 /** Environment variable names the child may receive: letters, digits and `_`, not starting with a digit. */
@@ -6,44 +6,58 @@ export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** `inherit_env` entries: a name, or a prefix ending with `*` (`LC_*`). */
 export const INHERIT_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*\\*?$';
 
+const AT_MOST = `must be at most ${formatDuration(MAX_DURATION_MS)}`;
+/** A Go-style duration or milliseconds, at most core's one maximum (596h), like every UBOM duration. */
 const duration = z.union([
   z
     .string()
     .regex(new RegExp(DURATION_PATTERN))
+    .refine((v) => !((parseDuration(v) ?? 0) > MAX_DURATION_MS), { message: AT_MOST })
     .meta({ examples: ['30s', '1m30s', '500ms'] }),
-  z.number().int().nonnegative().meta({ description: 'milliseconds' }),
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_DURATION_MS, { message: AT_MOST })
+    .meta({ description: 'milliseconds' }),
 ]);
 const envName = z.string().regex(new RegExp(ENV_NAME_PATTERN));
+/**
+ * What reaches the operating system as a C string (a program, an argument, a directory, a variable's
+ * value) cannot hold NUL: refused here rather than by `spawn`'s own throw. A refinement, not a JSON
+ * Schema `pattern`, so the message says why.
+ */
+const cString = () =>
+  z.string().refine((s) => !s.includes('\0'), { message: 'must not contain a NUL character (\\0)' });
 
 /** `executor_config` of a `process` work. Defined once: the TS type and the JSON Schema come from it. */
 export const processConfigSchema = z
   .object({
-    command: z.union([z.array(z.string()).min(1), z.string().min(1)]).meta({
+    command: z.union([z.array(cString()).min(1), cString().min(1)]).meta({
       description:
         'The program and its arguments, run without a shell. A single string is allowed only with `shell`, which then interprets it.',
       examples: [['node', 'build.js', '--prod'], 'ls -l | wc -l'],
     }),
     shell: z
-      .union([z.boolean(), z.string().min(1)])
+      .union([z.boolean(), cString().min(1)])
       .default(false)
       .meta({
         description: 'Run `command` through a shell: `true` for /bin/sh, or the path of a shell.',
         examples: [true, '/bin/bash'],
       }),
-    cwd: z
-      .string()
+    cwd: cString()
       .min(1)
       .optional()
       .meta({ description: 'Working directory (must exist).', examples: ['/srv/app'] }),
     environment: z
-      .record(envName, z.string())
+      .record(envName, cString())
       .optional()
       .meta({
         description: 'Variables set for the command. Not secret: they may appear in logs.',
         examples: [{ NODE_ENV: 'production' }],
       }),
     secret_environment: z
-      .record(envName, z.string().meta({ writeOnly: true }))
+      .record(envName, cString().meta({ writeOnly: true }))
       .optional()
       .meta({
         description:

@@ -24,7 +24,8 @@ describe('validating a process work', () => {
     expect(byPath.get('executor_config.timout')).toMatch(/did you mean "timeout"/);
     expect(byPath.get('executor_config.output')).toMatch(/did you mean "json"/);
     expect(byPath.has('executor_config.shell')).toBe(true);
-    expect(byPath.has('executor_config.command')).toBe(true);
+    // the missing `command` and its near miss `comand` are one problem (core)
+    expect(byPath.has('executor_config.command')).toBe(false);
   });
 
   it('refuses a string command without `shell`, saying how to fix it', async () => {
