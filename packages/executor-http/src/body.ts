@@ -15,9 +15,16 @@ const declaredLength = (headers: Dispatcher.ResponseData['headers']): number | u
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 };
 
-/** Reads the whole body when it fits in `limit` bytes; stops (closing the connection) as soon as it does not. */
-export async function readBody(response: Dispatcher.ResponseData, limit: number): Promise<ReadBody> {
-  const declared = declaredLength(response.headers);
+/**
+ * Reads the whole body when it fits in `limit` bytes; stops (closing the connection) as soon as it does
+ * not. `bodiless`: an answer without a body (to HEAD, 204, 304) whose content-length describes another.
+ */
+export async function readBody(
+  response: Dispatcher.ResponseData,
+  limit: number,
+  bodiless = false,
+): Promise<ReadBody> {
+  const declared = bodiless ? 0 : declaredLength(response.headers);
   if (declared !== undefined) {
     if (declared > limit) {
       response.body.destroy();

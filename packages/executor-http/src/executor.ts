@@ -40,7 +40,12 @@ async function finish(answer: Answer, x: ExchangeArgs, requestBytes: number): Pr
       return { outputs, metrics: metricsOf(answer, requestBytes, written) };
     }
     const limit = parseSize(config.max_response_bytes) ?? 0;
-    const read = await readBody(response, limit);
+    const status = response.statusCode;
+    const read = await readBody(
+      response,
+      limit,
+      answer.method === 'HEAD' || status === 204 || status === 304,
+    );
     return toOutcome(answer, read, config, requestBytes, limit, (note) => x.log('warn', note));
   } catch (error) {
     if (isAbort(error, signal) || error instanceof ValidationError) throw error;

@@ -35,6 +35,15 @@ describe('response size: max_response_bytes, output_file', () => {
     expect(await server.settled()).toBe(0);
   });
 
+  it('a HEAD answer is not judged by the content-length of the body it describes', async () => {
+    const result = await s.run(httpWork({ url: huge(11 * MB), method: 'HEAD' }));
+    expect(result).toMatchObject({
+      success: true,
+      outputs: { status: 200, body: '', headers: { 'content-length': String(11 * MB) } },
+    });
+    expect(result.metrics.responseBytes).toBe(0);
+  });
+
   it('a chunked body stops being read as soon as it passes the limit', async () => {
     const result = await s.run(httpWork({ url: huge(50 * MB, false), max_response_bytes: '1m' }));
     expect(result.error).toMatch(/the response body is more than max_response_bytes \(1048576 bytes\)/);
