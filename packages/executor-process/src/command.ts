@@ -12,8 +12,11 @@ const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
 /** Longer paths name nothing (Linux's PATH_MAX): not searched for, not stat-ed. */
 const PATH_MAX = 4096;
 
-/** A name as messages quote it: long ones cut (a 1 MB program name is not echoed back whole). */
-const quoted = (name: string): string => JSON.stringify(name.length > 200 ? `${name.slice(0, 199)}…` : name);
+/**
+ * A name as messages quote it, whole: cutting it here could cut a secret in it so that the masker no
+ * longer recognises what is left (the CLI cuts long messages after masking).
+ */
+const quoted = (name: string): string => `"${name}"`;
 
 export interface CommandLine {
   file: string;

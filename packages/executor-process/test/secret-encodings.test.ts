@@ -1,4 +1,4 @@
-import type { LogEntry, WorkResult } from '@ubom/core';
+import { type LogEntry, ValidationError, type WorkResult } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import { createPlugin } from '../src';
 import { processWork, run } from './support/run';
@@ -103,5 +103,19 @@ describe('secret_environment values are masked in every encoding the command pri
       expectMaskedEverywhere(result, live);
     }
     await executor.shutdown();
+  });
+
+  it('the error of a work that could not start, its program path made of every form', async () => {
+    const error = await run({
+      command: [`/no/such/dir/${FORMS.join('/')}`],
+      secret_environment: { TOKEN: SECRET },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const text = JSON.stringify({
+      message: (error as Error).message,
+      issues: (error as ValidationError).issues,
+    });
+    expect(text).toContain('/no/such/dir/***/***/***/***/***/***');
+    expectNoForm('the error', text);
   });
 });
