@@ -125,8 +125,10 @@ describe('every package installed from its tarball into a fresh npm project', ()
     expect(plugins.map((p) => [p.name, p.status, p.types])).toEqual([
       ['@ubom/executor-docker', 'available', ['docker']],
       ['@ubom/executor-grpc', 'available', ['grpc']],
+      ['@ubom/executor-http', 'available', ['http']],
       ['@ubom/executor-process', 'available', ['process']],
       ['@ubom/executor-serverless', 'available', ['serverless']],
+      ['@ubom/executor-ssh', 'available', ['ssh']],
     ]);
   });
 
