@@ -1,10 +1,13 @@
-import type { Readable } from 'node:stream';
+import { createConnection, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { AbortError, UnavailableError, ValidationError } from '@ubom/core';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { SshEndpoint } from './config';
 import { type HostKeyPolicy, hostKeyProblem, preferredAlgorithms } from './host-keys';
 
 export const SCOPE = 'ssh';
+/** How long an ended connection may take to close before its socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
 
 /** ssh2's default host key algorithms, in its order (the known types of a server go first). */
 const HOST_KEY_ALGORITHMS = [
@@ -113,7 +116,7 @@ function connectError(hop: Hop, error: Error, refused: string | undefined, timeo
 }
 
 /** Connects and authenticates one hop, over `sock` when it goes through a bastion. */
-function connectHop(hop: Hop, options: ConnectOptions, sock: Readable | undefined): Promise<Client> {
+function connectHop(hop: Hop, options: ConnectOptions, sock: Duplex): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let refused: string | undefined;
@@ -149,18 +152,25 @@ function connectHop(hop: Hop, options: ConnectOptions, sock: Readable | undefine
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const config = clientConfig(hop, options, onKey);
-      if (sock) config.sock = sock;
-      client.connect(config);
-      client.setNoDelay(true);
+      client.connect({ ...clientConfig(hop, options, onKey), sock });
     } catch (error) {
       onError(error as Error);
     }
   });
 }
 
+/**
+ * The TCP socket to a hop, ours rather than ssh2's: after `end()` ssh2 can no longer destroy its own
+ * socket, and a server that stopped answering would keep it (and a shutdown) open.
+ */
+function tcp(endpoint: SshEndpoint): Socket {
+  const socket = createConnection({ host: endpoint.host, port: endpoint.port });
+  socket.setNoDelay(true);
+  return socket;
+}
+
 /** A TCP stream from the bastion to the target (ProxyJump). */
-function forward(jump: Client, target: SshEndpoint): Promise<Readable> {
+function forward(jump: Client, target: SshEndpoint): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     jump.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
       if (error)
@@ -184,13 +194,15 @@ export async function connect(
   jump: Hop | undefined,
   options: ConnectOptions,
 ): Promise<Connection> {
-  const bastion = jump ? await connectHop(jump, options, undefined) : undefined;
+  const jumpSocket = jump && tcp(jump.endpoint);
+  const bastion = jump && jumpSocket ? await connectHop(jump, options, jumpSocket) : undefined;
   let client: Client;
+  let socket: Duplex;
   try {
-    const sock = bastion ? await forward(bastion, target.endpoint) : undefined;
-    client = await connectHop(target, options, sock);
+    socket = bastion ? await forward(bastion, target.endpoint) : tcp(target.endpoint);
+    client = await connectHop(target, options, socket);
   } catch (error) {
-    bastion?.end();
+    jumpSocket?.destroy();
     throw error;
   }
   const closed = Promise.all([closedPromise(client), bastion && closedPromise(bastion)]).then(() => {});
@@ -203,6 +215,13 @@ export async function connect(
     close: () => {
       client.end();
       bastion?.end();
+      // a server that no longer answers never confirms the end: the socket is dropped after a while
+      const drop = setTimeout(() => {
+        socket.destroy();
+        jumpSocket?.destroy();
+      }, CLOSE_GRACE_MS);
+      drop.unref();
+      void closed.then(() => clearTimeout(drop));
     },
   };
 }

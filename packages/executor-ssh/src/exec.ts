@@ -1,5 +1,6 @@
 import { type LineSink, TailBuffer } from '@ubom/core';
 import type { Client, ClientChannel, ExecOptions } from 'ssh2';
+import { abortable, delay } from './abortable';
 import { PidMarkFilter } from './pid-mark';
 import type { RemoteCommand } from './remote-command';
 
@@ -55,11 +56,6 @@ export function openExec(client: Client, command: RemoteCommand, pty: boolean): 
     }
   });
 }
-
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 
 /**
  * Streams an open command session line by line and settles once the server has closed it. On abort:
@@ -185,15 +181,14 @@ export function runExec(channel: ClientChannel, req: ExecRequest): Promise<ExecO
  * session cannot carry a second command): SIGTERM, up to the grace period, SIGKILL.
  */
 export async function stopRemoteGroup(client: Client, command: string, boundMs: number): Promise<void> {
-  const channel = await openExec(
-    client,
-    { exec: command, stdin: '', env: undefined, reportsPid: false },
-    false,
+  const bound = AbortSignal.timeout(boundMs);
+  const channel = await abortable(
+    openExec(client, { exec: command, stdin: '', env: undefined, reportsPid: false }, false),
+    bound,
   );
   channel.resume();
   channel.stderr.resume();
   channel.end();
   const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
-  await Promise.race([closed, delay(boundMs)]);
-  channel.close();
+  await abortable(closed, bound).finally(() => channel.close());
 }

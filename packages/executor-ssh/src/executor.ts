@@ -1,5 +1,6 @@
 import { defineExecutor, parseDuration, UnavailableError, ValidationError } from '@ubom/core';
 import { version } from '../package.json';
+import { abortable } from './abortable';
 import { sshConfigSchema, sshPluginConfigSchema } from './config';
 import { SCOPE } from './connect';
 import { openExec, runExec, stopRemoteGroup } from './exec';
@@ -10,6 +11,11 @@ import { acquire, stateOf } from './state';
 import { configIssues } from './validate';
 
 export const SSH_WORK_TYPE = 'ssh';
+/**
+ * A cancel while the session opens: how long its opening may still take. A command the server starts
+ * is then stopped like any other; past this the server is taken for hung and the connection dropped.
+ */
+const OPEN_GRACE_MS = 5000;
 /** Beyond the grace period, how long the stop of a process group may take (a second session to open). */
 const STOP_SLACK_MS = 5000;
 
@@ -51,12 +57,24 @@ export const createPlugin = defineExecutor({
     );
     try {
       const upload = config.upload && (await uploadFiles(lease.conn.client, config.upload, signal));
-      let channel = await openExec(lease.conn.client, command, config.pty).catch(() => undefined);
+      let channel = await abortable(
+        openExec(lease.conn.client, command, config.pty),
+        signal,
+        OPEN_GRACE_MS,
+      ).catch(() => {
+        signal.throwIfAborted();
+        return undefined;
+      });
       if (!channel) {
         // a pooled connection that went stale (or reached the server's session limit): once on a new one
         lease.discard();
         lease = await acquire(state, config, signal, { fresh: true });
-        channel = await openExec(lease.conn.client, command, config.pty).catch((error: Error) => {
+        channel = await abortable(
+          openExec(lease.conn.client, command, config.pty),
+          signal,
+          OPEN_GRACE_MS,
+        ).catch((error: Error) => {
+          signal.throwIfAborted();
           throw new UnavailableError(`the server refused a session on ${where}: ${error.message}`, {
             scope: SCOPE,
             cause: error,
@@ -85,8 +103,8 @@ export const createPlugin = defineExecutor({
         upload,
       });
     } catch (error) {
-      // a refused upload or a cancel leaves the connection fine; anything else may not have
-      if (error instanceof ValidationError || signal.aborted) lease.release();
+      // a refused upload leaves the connection fine; a failure or a cancel mid-way may not have
+      if (error instanceof ValidationError) lease.release();
       else lease.discard();
       throw error;
     }

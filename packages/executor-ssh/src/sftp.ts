@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '@ubom/core';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { abortable } from './abortable';
 import type { SshUpload } from './config';
 import { SCOPE } from './connect';
 
@@ -72,23 +73,22 @@ export async function uploadFiles(
 ): Promise<UploadSummary> {
   const contents = await Promise.all(items.map((item, index) => contentOf(item, index)));
   signal.throwIfAborted();
-  const sftp = await openSftp(client).catch((error: Error) => {
+  const sftp = await abortable(openSftp(client), signal).catch((error: Error) => {
+    signal.throwIfAborted();
     throw ValidationError.single('executor_config.upload', `cannot open an SFTP session: ${error.message}`, {
       scope: SCOPE,
       cause: error,
     });
   });
-  const onAbort = () => sftp.end();
-  signal.addEventListener('abort', onAbort, { once: true });
   let bytes = 0;
   try {
     for (const [index, item] of items.entries()) {
       const data = contents[index] as Buffer;
       const mode = item.mode === undefined ? undefined : Number.parseInt(item.mode, 8);
       try {
-        await write(sftp, item.target, data, mode);
+        await abortable(write(sftp, item.target, data, mode), signal);
         // an existing file keeps its permissions on open: set them explicitly
-        if (mode !== undefined) await chmod(sftp, item.target, mode);
+        if (mode !== undefined) await abortable(chmod(sftp, item.target, mode), signal);
       } catch (error) {
         signal.throwIfAborted();
         throw ValidationError.single(
@@ -100,7 +100,6 @@ export async function uploadFiles(
       bytes += data.length;
     }
   } finally {
-    signal.removeEventListener('abort', onAbort);
     sftp.end();
   }
   return { files: items.length, bytes };

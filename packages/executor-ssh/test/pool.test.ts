@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { isAbortError } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionPool, type Poolable } from '../src/pool';
-import { settledCount, sshdConnections } from './support/processes';
+import { descendants, settledCount, sshdConnections } from './support/processes';
 import { harness, rejection, target } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
 
@@ -83,6 +83,24 @@ describe('connection pool against a real sshd', () => {
     const { result } = await h.run({ ...target(sshd), command: 'echo again' });
     expect(result.outputs.stdout).toBe('again\n');
     await h.plugin.shutdown();
+  });
+});
+
+describe('a server that stops answering', () => {
+  it('shutdown still closes its pooled connection within a bound', async () => {
+    const h = await harness();
+    await h.run({ ...target(sshd), command: 'true' });
+    // the whole server side of the connection: monitor, session process, the command
+    const server = descendants(sshd.pid);
+    execFileSync('kill', ['-STOP', ...server]);
+    try {
+      const t0 = performance.now();
+      await h.plugin.shutdown();
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      execFileSync('kill', ['-CONT', ...server]);
+    }
+    expect(await idle()).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { isAbortError } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,13 @@ import { endpointSchema as sshEndpointSchema } from '../src/config';
 import { connect } from '../src/connect';
 import { openExec, runExec, stopRemoteGroup } from '../src/exec';
 import { remoteCommand, stopGroupCommand } from '../src/remote-command';
-import { countRemoteMarked, settledCount, sshdConnections } from './support/processes';
+import {
+  countRemoteMarked,
+  descendants,
+  killRemoteMarked,
+  settledCount,
+  sshdConnections,
+} from './support/processes';
 import { harness, rejection, target } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
 
@@ -140,6 +147,43 @@ describe("cancel and timeout stop the remote process, as the server's ps sees it
     } finally {
       connection.close();
       await connection.closed;
+    }
+  });
+
+  it('a cancel settles within a bound even when the server stopped answering', async () => {
+    const mark = randomUUID();
+    const other = await harness();
+    const controller = new AbortController();
+    let started!: () => void;
+    const printed = new Promise<void>((r) => {
+      started = r;
+    });
+    const running = rejection(
+      other.run(
+        {
+          ...target(sshd),
+          environment: { UBOM_TEST_MARK: mark },
+          command: 'echo started; sleep 60',
+          kill_grace_period: '1s',
+        },
+        { signal: controller.signal, onLog: (e) => e.source === 'stdout' && started() },
+      ),
+    );
+    await printed;
+    // the whole server side of the connection: monitor, session process, the command
+    const server = descendants(sshd.pid);
+    execFileSync('kill', ['-STOP', ...server]);
+    try {
+      const t0 = performance.now();
+      controller.abort();
+      const error = await running;
+      expect(isAbortError(error)).toBe(true);
+      // grace, the bounded stop session, the unconfirmed close
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      await other.plugin.shutdown();
+    } finally {
+      execFileSync('kill', ['-CONT', ...server]);
+      killRemoteMarked(sshd.user, 'UBOM_TEST_MARK', mark);
     }
   });
 

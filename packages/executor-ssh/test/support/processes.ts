@@ -38,3 +38,21 @@ export async function settledCount(probe: () => number, ms = 3000): Promise<numb
   }
   return count;
 }
+
+/** Kills what `countRemoteMarked` counts (a test's own cleanup when a server was made to hang). */
+export function killRemoteMarked(user: string, name: string, value: string): void {
+  const pids = ps(['eww', '-u', user, '-o', 'pid=,args='])
+    .split('\n')
+    .filter((line) => line.includes(` ${name}=${value}`))
+    .map((line) => line.trim().split(/\s+/)[0] as string);
+  if (pids.length > 0) execFileSync('kill', ['-KILL', ...pids]);
+}
+
+/** Every process below `pid` (children, their children…), as `ps` lists them. */
+export function descendants(pid: number): string[] {
+  const children = ps(['-o', 'pid=', '--ppid', String(pid)])
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return children.flatMap((child) => [child, ...descendants(Number(child))]);
+}
