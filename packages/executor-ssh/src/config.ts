@@ -109,7 +109,11 @@ export const sshConfigSchema = z.strictObject({
       description:
         "Variables set for the command, sent over the session's standard input (never on a command line) and masked everywhere.",
     }),
-  cwd: z.string().min(1).optional().meta({ description: 'Remote working directory (must exist).' }),
+  cwd: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Remote working directory (must exist); a leading `~` is the login's home." }),
   pty: z
     .boolean()
     .default(false)

@@ -24,6 +24,12 @@ function secretLine(value: string): { line: string; escaped: boolean } {
   return { line: escaped, escaped: true };
 }
 
+/** A directory for `cd`: quoted, with a leading `~` meaning the login's home as in a shell. */
+function directory(path: string): string {
+  if (path === '~') return '"$HOME"';
+  return path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
+}
+
 /** What is sent for one command: the exec string, what goes to its stdin, and whether its pid is reported. */
 export interface RemoteCommand {
   /** The string of the SSH `exec` request. */
@@ -68,7 +74,7 @@ export function remoteCommand(config: CommandConfig): RemoteCommand {
   }
   // the command reads end-of-file, as from /dev/null; the channel itself stays open for a signal
   prelude.push('exec </dev/null');
-  if (config.cwd !== undefined) prelude.push(`cd -- ${shellQuote(config.cwd)} || exit 1`);
+  if (config.cwd !== undefined) prelude.push(`cd -- ${directory(config.cwd)} || exit 1`);
   return { exec: `${prelude.join('\n')}\n${text}`, stdin, env: undefined, reportsPid: true };
 }
 

@@ -74,6 +74,11 @@ describe('the POSIX prelude', () => {
       expect(run.stdout).toBe(`read done ${pid}\n`);
     });
 
+    it(`expands a leading ~ of cwd to the home directory in ${shell}`, () => {
+      const { stdout } = runLocally(shell, { ...posix, command: 'pwd', cwd: '~/' });
+      expect(stdout).toBe(`${process.env.HOME}\n`);
+    });
+
     it(`fails with the shell's message when the cwd does not exist in ${shell}`, () => {
       const result = runLocally(shell, { ...posix, command: 'echo never', cwd: '/ubom/no/such/dir' });
       expect(result.status).toBe(1);
