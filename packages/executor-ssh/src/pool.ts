@@ -77,8 +77,7 @@ export class ConnectionPool<C extends Poolable> {
           best = entry;
       if (best) return this.#lease(best, true);
       const opening = this.#opening.get(key) ?? 0;
-      if ((entries?.size ?? 0) + opening < this.#limits.perKey)
-        return this.#lease(await this.#open(key, open), false);
+      if ((entries?.size ?? 0) + opening < this.#limits.perKey) return this.#open(key, open);
       await this.#wait(signal);
     }
   }
@@ -93,27 +92,36 @@ export class ConnectionPool<C extends Poolable> {
     this.#closing = false;
   }
 
-  async #open(key: string, open: () => Promise<C>): Promise<Entry<C>> {
+  /** Opens a connection and leases it before any waiter can see it (no one takes its first session). */
+  async #open(key: string, open: () => Promise<C>): Promise<Lease<C>> {
     this.#opening.set(key, (this.#opening.get(key) ?? 0) + 1);
-    let conn: C;
-    try {
-      conn = await open();
-    } finally {
+    const done = () => {
       const left = (this.#opening.get(key) ?? 1) - 1;
       if (left === 0) this.#opening.delete(key);
       else this.#opening.set(key, left);
+    };
+    let conn: C;
+    try {
+      conn = await open();
+    } catch (error) {
+      done();
       this.#wake();
+      throw error;
     }
-    const entry: Entry<C> = { key, conn, sessions: 0, usable: true, idle: undefined };
+    done();
     if (this.#closing) {
       conn.close();
+      this.#wake();
       throw new AbortError('the executor is shutting down', { scope: 'ssh' });
     }
+    const entry: Entry<C> = { key, conn, sessions: 0, usable: true, idle: undefined };
     const set = this.#entries.get(key) ?? new Set<Entry<C>>();
     this.#entries.set(key, set);
     set.add(entry);
     void conn.closed.then(() => this.#forget(entry));
-    return entry;
+    const lease = this.#lease(entry, false);
+    this.#wake();
+    return lease;
   }
 
   #lease(entry: Entry<C>, reused: boolean): Lease<C> {

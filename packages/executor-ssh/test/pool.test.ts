@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { isAbortError } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionPool, type Poolable } from '../src/pool';
-import { descendants, settledCount, sshdConnections } from './support/processes';
+import { connectionsAsync, descendants, settledCount, sshdConnections } from './support/processes';
 import { harness, rejection, target } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
 
@@ -41,14 +41,20 @@ describe('connection pool against a real sshd', () => {
 
   it('keeps works beyond max_connections_per_host × max_sessions_per_connection waiting', async () => {
     const h = await harness({ max_connections_per_host: 1, max_sessions_per_connection: 2 });
+    // sampled without blocking the event loop (a synchronous ps every 50 ms would starve the works)
     let peak = 0;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, connections());
-    }, 50);
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await connectionsAsync(sshd.pid));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.run({ ...target(sshd), command: 'sleep 0.3; echo done' })),
     );
-    clearInterval(sampler);
+    sampling = false;
+    await sampler;
     expect(results.map((r) => r.result.outputs.stdout)).toEqual(Array(5).fill('done\n'));
     expect(peak).toBe(1);
     await h.plugin.shutdown();
@@ -119,6 +125,25 @@ describe('ConnectionPool', () => {
     };
     return conn;
   };
+
+  it('a new connection is leased to the work that opened it before waiters see it (no oversubscription)', async () => {
+    const pool = new ConnectionPool({ perKey: 1, perConnection: 1, idleMs: 10_000 });
+    const opened = fake();
+    const open = () => new Promise<typeof opened>((r) => setTimeout(() => r(opened), 10));
+    let held = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const lease = await pool.acquire('k', open, undefined);
+        most = Math.max(most, ++held);
+        await new Promise((r) => setTimeout(r, 5));
+        held--;
+        lease.release();
+      }),
+    );
+    expect(most).toBe(1);
+    await pool.closeAll();
+  });
 
   it('a waiting acquire rejects when its signal aborts, and closeAll closes what it holds', async () => {
     const pool = new ConnectionPool({ perKey: 1, perConnection: 1, idleMs: 10_000 });

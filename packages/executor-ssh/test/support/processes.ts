@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 
 function ps(args: string[]): string {
   try {
@@ -55,4 +55,13 @@ export function descendants(pid: number): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
   return children.flatMap((child) => [child, ...descendants(Number(child))]);
+}
+
+/** `sshdConnections` without blocking the event loop (for sampling while works run). */
+export function connectionsAsync(pid: number): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('ps', ['-o', 'stat=', '--ppid', String(pid)], { encoding: 'utf8' }, (_error, stdout) => {
+      resolve(stdout.split('\n').filter((s) => s.trim() && !s.trim().startsWith('Z')).length);
+    });
+  });
 }
