@@ -42,6 +42,9 @@ export interface ExecOutcome {
   stderr: TailBuffer;
 }
 
+/** Exit statuses that arrived before `runExec` listened. */
+const earlyExits = new WeakMap<ClientChannel, [number | null, string | undefined]>();
+
 /** Opens a session and starts the command; rejects when the server refuses the session. */
 export function openExec(client: Client, command: RemoteCommand, pty: boolean): Promise<ClientChannel> {
   const options: ExecOptions = {};
@@ -50,7 +53,15 @@ export function openExec(client: Client, command: RemoteCommand, pty: boolean): 
   if (pty) options.pty = { term: 'xterm', cols: 200, rows: 50, modes: { ECHO: 0 } };
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command.exec, options, (error, channel) => (error ? reject(error) : resolve(channel)));
+      client.exec(command.exec, options, (error, channel) => {
+        if (error) return reject(error);
+        // a fast command's exit status can come in the same chunk as the exec reply, before anyone
+        // awaiting this promise could listen: kept for runExec
+        channel.once('exit', (code: number | null, signal?: string) =>
+          earlyExits.set(channel, [code, signal]),
+        );
+        resolve(channel);
+      });
     } catch (error) {
       reject(error); // "Not connected": the pooled connection went away
     }
@@ -134,7 +145,7 @@ export function runExec(channel: ClientChannel, req: ExecRequest): Promise<ExecO
       });
     });
 
-    channel.on('exit', (code: number | null, signal?: string) => {
+    function onExit(code: number | null, signal?: string): void {
       exited = true;
       out.exitCode = typeof code === 'number' ? code : null;
       out.signal = signal ?? null;
@@ -151,7 +162,10 @@ export function runExec(channel: ClientChannel, req: ExecRequest): Promise<ExecO
         if (id !== undefined) await stopGroup(id);
         await closeChannel();
       });
-    });
+    }
+    const early = earlyExits.get(channel);
+    if (early) onExit(...early);
+    else channel.on('exit', onExit);
     let finished = false;
     function finish(): void {
       if (finished) return;

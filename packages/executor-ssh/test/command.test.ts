@@ -1,5 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpointSchema } from '../src/config';
+import { connect } from '../src/connect';
+import { openExec, runExec } from '../src/exec';
+import { remoteCommand } from '../src/remote-command';
 import { countRemoteMarked } from './support/processes';
 import { harness, lines, target } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
@@ -142,5 +146,41 @@ describe('running remote commands', () => {
     expect(result.metrics.straysStopped).toBe(true);
     expect(live.some((e) => e.level === 'warn' && /left behind/.test(e.message))).toBe(true);
     expect(countRemoteMarked(sshd.user, 'UBOM_TEST_MARK', mark)).toBe(0);
+  });
+
+  it('a command that ended before its session was watched still reports its exit status', async () => {
+    const connection = await connect(
+      {
+        endpoint: endpointSchema.parse(target(sshd)),
+        path: 'executor_config',
+        agentPath: undefined,
+        policy: { path: 'p', source: 'host_key', fingerprints: [sshd.fingerprints['ssh-ed25519']] },
+      },
+      undefined,
+      { signal: undefined, connectTimeoutMs: 10_000, keepaliveMs: 0 },
+    );
+    try {
+      const command = remoteCommand({ remote_shell: 'posix', command: 'echo quick; exit 3' });
+      const channel = await openExec(connection.client, command, false);
+      // everything (output, exit status, close) has arrived before anyone listens
+      await new Promise((r) => setTimeout(r, 500));
+      const sink = { write: () => {}, end: () => {} };
+      const outcome = await runExec(channel, {
+        client: connection.client,
+        command,
+        pty: false,
+        signal: new AbortController().signal,
+        graceMs: 1000,
+        stdout: sink,
+        stderr: sink,
+        notice: () => {},
+        stopGroup: async () => {},
+      });
+      expect(outcome).toMatchObject({ exitCode: 3, stopped: false });
+      expect(outcome.stdout.toString()).toBe('quick\n');
+    } finally {
+      connection.close();
+      await connection.closed;
+    }
   });
 });

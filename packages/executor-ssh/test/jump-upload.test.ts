@@ -25,7 +25,7 @@ describe('jump_host', () => {
       jump_host: target(bastion),
       command: 'echo "via $SSH_CONNECTION"',
     });
-    expect(result.error).toBeUndefined();
+    expect(result.error, JSON.stringify(result, null, 1) + bastion.log() + sshd.log()).toBeUndefined();
     expect(result.outputs.stdout).toMatch(/^via 127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+\n$/);
     expect(sshdConnections(bastion.pid)).toBe(1);
     expect(sshdConnections(sshd.pid)).toBe(1);
