@@ -1,14 +1,4 @@
-import {
-  closeSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readlinkSync,
-  readSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +6,8 @@ import { join } from 'node:path';
 /**
  * The on-disk record of the process groups this process runs, so that the next executor to start
  * sweeps what a dead owner left behind (when its watchdog died with it). One small file per group:
- * `<dir>/<pgid>-<leader start time>.json`. Linux only: a start time comes from `/proc/<pid>/stat`.
+ * `<dir>/<pgid>-<leader start time>.json`, written and removed by the watchdog (watchdog-script.ts).
+ * Linux only: a start time comes from `/proc/<pid>/stat`.
  */
 export interface GroupRecord {
   /** The group's id: the pid of the command the executor spawned (its leader). */
@@ -107,44 +98,6 @@ export function recordPlace(env: NodeJS.ProcessEnv = process.env): RecordPlace {
     return { dir, self: { pid: process.pid, start, boot, pidns } };
   } catch (error) {
     return { disabled: `cannot use ${dir}: ${(error as Error).message}` };
-  }
-}
-
-export const recordFile = (dir: string, pgid: number | string, start: string): string =>
-  join(dir, `${pgid}-${start}.json`);
-
-/** Writes the record of a group this process just started; returns its path (undefined if it failed). */
-export function writeRecord(
-  place: { dir: string; self: Identity },
-  pgid: number,
-  start: string,
-  graceMs: number,
-): string | undefined {
-  const { self } = place;
-  const record: GroupRecord = {
-    pgid,
-    start,
-    owner: self.pid,
-    ownerStart: self.start,
-    graceMs,
-    boot: self.boot,
-    pidns: self.pidns,
-  };
-  const path = recordFile(place.dir, pgid, start);
-  try {
-    writeFileSync(path, JSON.stringify(record), { mode: 0o600 });
-    return path;
-  } catch {
-    return undefined; // the watchdog still covers the group; a full disk must not fail the work
-  }
-}
-
-export function removeRecord(path: string | undefined): void {
-  if (path === undefined) return;
-  try {
-    unlinkSync(path);
-  } catch {
-    // already removed (by the watchdog, or a sweep)
   }
 }
 

@@ -1,14 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import {
-  dropRecord,
-  type RecordPlace,
-  readVerdicts,
-  recordPlace,
-  removeRecord,
-  startTimeOf,
-  writeRecord,
-} from './group-record';
+import { dropRecord, type RecordPlace, readVerdicts, recordPlace } from './group-record';
 import { terminateGroup } from './process-group';
 import { WATCHDOG_SCRIPT } from './watchdog-script';
 
@@ -19,10 +11,7 @@ const MAX_EARLY_EXITS = 3;
 
 interface Owned {
   pgid: number;
-  /** The leader's start time, `-` where there is no /proc. */
-  start: string;
   graceMs: number;
-  record: string | undefined;
 }
 
 /** What `sweepOrphanGroups` did. */
@@ -83,24 +72,18 @@ export class GroupGuard {
   }
 
   /**
-   * Puts the group just spawned under guard: listed with the watchdog (which stops it if this process
-   * dies) and recorded on disk (for the sweep, should the watchdog die too). Returns its release, to
-   * call once the group is gone.
+   * Puts the group just spawned under guard: listed with the watchdog, which stops it if this process
+   * dies and keeps its record on disk (for the sweep, should the watchdog die too). Costs this process
+   * one short pipe write now and one at the release, to call once the group is gone.
    */
   own(pgid: number, graceMs: number): () => void {
-    const place = this.place();
-    // the leader's start time, zombie or not (the command may already have exited, unreaped)
-    const start = ('dir' in place && startTimeOf(pgid, true)) || '-';
-    const grace = Math.min(Math.max(Math.round(graceMs), 0), 2 ** 31 - 1);
-    const record = 'dir' in place && start !== '-' ? writeRecord(place, pgid, start, grace) : undefined;
-    const owned: Owned = { pgid, start, graceMs: grace, record };
+    const owned: Owned = { pgid, graceMs: Math.min(Math.max(Math.round(graceMs), 0), 2 ** 31 - 1) };
     this.#groups.set(pgid, owned);
-    this.#send(`add ${pgid} ${start} ${grace}\n`);
+    this.#send(`add ${pgid} ${owned.graceMs}\n`);
     return () => {
       if (this.#groups.get(pgid) !== owned) return;
       this.#groups.delete(pgid);
-      this.#send(`remove ${pgid}\n`);
-      removeRecord(record);
+      this.#send(`remove ${pgid}\n`, false);
     };
   }
 
@@ -119,11 +102,11 @@ export class GroupGuard {
         report.dropped++;
         await dropRecord(path);
       } else if (verdict.action === 'stop' && !this.#groups.has(verdict.record.pgid)) {
-        const { pgid, start, graceMs } = verdict.record;
+        const { pgid, graceMs } = verdict.record;
         report.stopping.push(pgid);
-        const owned: Owned = { pgid, start, graceMs, record: undefined };
+        const owned: Owned = { pgid, graceMs };
         this.#groups.set(pgid, owned);
-        this.#send(`add ${pgid} ${start} ${graceMs}\n`);
+        this.#send(`add ${pgid} ${graceMs}\n`);
         stops.push(
           terminateGroup(pgid, graceMs)
             .catch(() => undefined)
@@ -141,10 +124,26 @@ export class GroupGuard {
     return report;
   }
 
-  #send(line: string): void {
+  /**
+   * An `add` leaves at once: the group must be known before anything else runs (a `process.exit` in a
+   * later microtask of this tick would lose a held line). A `remove` may wait for the end of the tick,
+   * so the removes of works ending together leave in one write (losing one harms nobody: the watchdog
+   * signals a group only while it is still the listed one).
+   */
+  #send(line: string, now = true): void {
     if (this.#off) return;
     if (!this.#pipe) this.#start();
-    this.#pipe?.write(line);
+    const pipe = this.#pipe;
+    if (!pipe) return;
+    if (now && pipe.writableCorked > 0)
+      pipe.uncork(); // what was held goes first, in order
+    else if (!now && pipe.writableCorked === 0) {
+      pipe.cork();
+      process.nextTick(() => {
+        if (pipe.writableCorked > 0) pipe.uncork();
+      });
+    }
+    pipe.write(line);
   }
 
   /** Starts the watchdog (and lists the groups running now, after a restart). */
@@ -152,7 +151,18 @@ export class GroupGuard {
     const place = this.place();
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, 'dir' in place ? place.dir : ''], {
+      // where the watchdog keeps the records, and whose they are
+      const records =
+        'dir' in place
+          ? {
+              dir: place.dir,
+              owner: place.self.pid,
+              ownerStart: place.self.start,
+              boot: place.self.boot,
+              pidns: place.self.pidns,
+            }
+          : {};
+      child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, JSON.stringify(records)], {
         detached: true, // its own session: a signal to our process group (Ctrl-C) does not reach it
         stdio: ['pipe', 'ignore', 'ignore'],
         cwd: '/',
@@ -172,7 +182,7 @@ export class GroupGuard {
     this.#startedAt = performance.now();
     child.once('error', () => this.#lost(child));
     child.once('exit', () => this.#lost(child));
-    for (const g of this.#groups.values()) pipe.write(`add ${g.pgid} ${g.start} ${g.graceMs}\n`);
+    for (const g of this.#groups.values()) pipe.write(`add ${g.pgid} ${g.graceMs}\n`);
   }
 
   /** The watchdog died while we run (killed, or it never started): start another while groups run. */

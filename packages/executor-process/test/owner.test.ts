@@ -61,6 +61,7 @@ describe.runIf(linux)('nothing outlives its owner: the watchdog', () => {
     const o = owner(marked(mark), dir);
     const started = await o.event('started');
     await waitUntil(async () => (await countMarked('MARK', mark)) === 3, 10_000, 'sh and its two sleeps');
+    await waitUntil(() => recordsIn(dir).length === 1, 10_000, 'the watchdog to write the record');
     const [file] = recordsIn(dir);
     const record = JSON.parse(readFileSync(join(dir, file as string), 'utf8')) as GroupRecord;
     expect(record).toMatchObject({ owner: o.pid, ownerStart: startTimeOf(o.pid), graceMs: 5000 });
@@ -121,6 +122,7 @@ describe.runIf(linux)('nothing outlives its owner: the watchdog', () => {
     const o = owner(marked(mark), dir);
     const watchdog = (await o.event('started')).watchdog as number;
     await waitUntil(async () => (await countMarked('MARK', mark)) === 3, 10_000, 'the group');
+    await waitUntil(() => recordsIn(dir).length === 1, 10_000, 'the watchdog to write the record');
     process.kill(watchdog, 'SIGKILL');
     o.kill('SIGKILL'); // before it can start another watchdog
     await o.exited;
@@ -136,24 +138,27 @@ describe.runIf(linux)('nothing outlives its owner: the watchdog', () => {
 });
 
 describe.runIf(linux)('the record of running groups', () => {
-  it('holds a file per running group, written at the spawn and removed once the group is gone', async () => {
+  it('holds a file per running group, written by the watchdog and removed once the group is gone', async () => {
     const status = groupGuardStatus();
     expect(status.records).toHaveProperty('dir');
     const dir = (status.records as { dir: string }).dir;
-    let seen: string[] = [];
-    const { result } = await run(
-      { command: ['sh', '-c', 'echo $$; sleep 0.3'] },
+    let pid = 0;
+    const ours = () => recordsIn(dir).filter((n) => n.startsWith(`${pid}-`));
+    const running = run(
+      { command: ['sh', '-c', 'echo $$; sleep 2'] },
       {
         onLog: (e) => {
-          if (e.source === 'stdout') seen = recordsIn(dir).filter((n) => n.startsWith(`${e.message}-`));
+          if (e.source === 'stdout') pid = Number(e.message);
         },
       },
     );
-    expect(result.success).toBe(true);
-    const pid = result.outputs.pid as number;
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(new RegExp(`^${pid}-[0-9]+\\.json$`));
-    expect(existsSync(join(dir, seen[0] as string))).toBe(false);
+    await waitUntil(() => pid > 0 && ours().length > 0, 10_000, 'the record of the running group');
+    const seen = ours();
+    expect(seen).toEqual([`${pid}-${startTimeOf(pid)}.json`]);
+    const record = JSON.parse(readFileSync(join(dir, seen[0] as string), 'utf8')) as GroupRecord;
+    expect(record).toMatchObject({ pgid: pid, owner: process.pid, ownerStart: startTimeOf(process.pid) });
+    expect((await running).result.success).toBe(true);
+    await waitUntil(() => !existsSync(join(dir, seen[0] as string)), 10_000, 'the record to go');
     expect(groupGuardStatus().watchdogPid).toBeGreaterThan(0);
   });
 
