@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LruCache } from '@ubom/core';
 
 /** A stable key for cache maps; hashed so credentials never sit in a readable string. */
-export const cacheKey = (...parts: unknown[]): string =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+export const cacheKey = (...parts: unknown[]): string => hash('sha256', JSON.stringify(parts), 'base64url');
 
 /**
  * SDK clients by key (region + endpoint + credentials): built once, reused by every work, closed on

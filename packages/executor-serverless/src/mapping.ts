@@ -35,12 +35,14 @@ export function lambdaOutcome(
   requestBytes: number,
   log: (level: LogLevel, message: string, source: LogSource) => void,
 ): Outcome {
-  const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
-  const payload = parseBody(text);
+  const bytes = out.Payload
+    ? Buffer.from(out.Payload.buffer, out.Payload.byteOffset, out.Payload.byteLength)
+    : undefined;
+  const payload = parseBody(bytes ? bytes.toString('utf8') : '');
   const metrics: Record<string, unknown> = {
     provider: 'aws',
     requestBytes,
-    responseBytes: Buffer.byteLength(text),
+    responseBytes: bytes?.length ?? 0,
     attempts: out.$metadata.attempts ?? 1,
   };
   if (out.LogResult)

@@ -3,13 +3,15 @@ import type { LogLevel, LogSource } from '@ubom/core';
 type Log = (level: LogLevel, message: string, source: LogSource) => void;
 
 const TEXT_LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\t([0-9a-fA-F-]{8,})\t([A-Z]+)\t(.*)$/;
-const REPORT_FIELDS: Array<[RegExp, string]> = [
-  [/\bDuration: ([\d.]+) ms/, 'functionDurationMs'],
-  [/\bBilled Duration: ([\d.]+) ms/, 'billedDurationMs'],
-  [/\bMemory Size: ([\d.]+) MB/, 'memorySizeMb'],
-  [/\bMax Memory Used: ([\d.]+) MB/, 'maxMemoryUsedMb'],
-  [/\bInit Duration: ([\d.]+) ms/, 'initDurationMs'],
-];
+/** The figures of the `REPORT` line, by their label. */
+const REPORT_FIELDS: Record<string, string> = {
+  Duration: 'functionDurationMs',
+  'Billed Duration': 'billedDurationMs',
+  'Memory Size': 'memorySizeMb',
+  'Max Memory Used': 'maxMemoryUsedMb',
+  'Init Duration': 'initDurationMs',
+};
+const REPORT_FIELD = /\s([A-Za-z ]+): ([\d.]+) (?:ms|MB)/g;
 
 const LEVELS: Record<string, LogLevel> = {
   TRACE: 'debug',
@@ -52,9 +54,9 @@ export function parseTailLogs(text: string, log: Log): Record<string, number> {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.startsWith('START RequestId:') || line.startsWith('END RequestId:')) continue;
     if (line.startsWith('REPORT RequestId:')) {
-      for (const [re, name] of REPORT_FIELDS) {
-        const m = re.exec(line);
-        if (m) metrics[name] = Number(m[1]);
+      for (const [, label, value] of line.matchAll(REPORT_FIELD)) {
+        const name = REPORT_FIELDS[(label as string).trim()];
+        if (name) metrics[name] = Number(value);
       }
       continue;
     }
