@@ -132,8 +132,8 @@ auth:
 uplinks:
   usual:
     url: ${JSON.stringify(uplink)}
-    # the abbreviated documents npm itself asks for: a tenth of the full ones for typescript or
-    # @types/node, which Verdaccio would otherwise download, parse and store on every run
+    # the abbreviated documents npm itself asks for, where the registry serves them (a fraction of
+    # the full ones for typescript or @types/node; some mirrors always answer with the full ones)
     headers:
       Accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8'
     timeout: 60s
