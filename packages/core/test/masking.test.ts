@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -155,6 +156,24 @@ describe('Masker', () => {
     const stars = new Masker(['****']);
     expect(stars.string('*****')).not.toContain('****');
     expect(stars.string('a*******b')).not.toContain('****');
+  });
+
+  it('masks secrets of any length: 64 KB and 1 MB values in every form, in text and objects', () => {
+    // (an alternation of every form as one regular expression is refused by V8 past ~30 KB of source)
+    for (const size of [64 * 1024, 1024 * 1024]) {
+      const secret = randomBytes(size).toString('base64');
+      const forms = formsOf(secret);
+      const masker = new Masker(['short-one', secret]);
+      const text = forms.map((form) => `<${form}>`).join(' short-one ');
+      const masked = masker.string(text);
+      expect(masked).toBe(forms.map(() => `<${MASK}>`).join(` ${MASK} `));
+      expect(masker.deep({ [secret]: [text] })).toEqual({ [MASK]: [masked] });
+    }
+  });
+
+  it('at one place masks the longest form that starts there', () => {
+    const masker = new Masker(['abcd', 'abcdef', 'cdefgh']);
+    expect(masker.string('xabcdefghx abcdx')).toBe(`x${MASK}ghx ${MASK}x`);
   });
 
   describe('properties', () => {

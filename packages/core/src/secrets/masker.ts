@@ -4,8 +4,6 @@ export const MASK = '***';
 /** Secrets shorter than this are masked only where a whole string equals them, never inside text. */
 export const MIN_MASKED_LENGTH = 4;
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** `%xx` escapes in lowercase (`%2f`), as some clients write them. */
 const lowerEscapes = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
 
@@ -60,17 +58,17 @@ const kept = new LruCache<string, Masker>(256);
 /** Replaces secret values (and their encoded forms) in strings, objects and errors. */
 export class Masker {
   /**
-   * A masker for `secrets`, shared by every caller that asks for the same list: building one compiles
-   * a regular expression (tens of µs), and works that repeat their config repeat their secrets.
+   * A masker for `secrets`, shared by every caller that asks for the same list: building one encodes
+   * every secret in every form, and works that repeat their config repeat their secrets.
    */
   static of(secrets: readonly string[]): Masker {
     // `new this`: naming the class inside itself makes the bundler rename it (`_Masker`)
     return kept.getOrCreate(secrets.join('\u0000'), () => new this(secrets));
   }
 
-  readonly #pattern: RegExp | undefined;
-  /** The same alternatives without the `g` flag, for `test` (a global regex carries `lastIndex`). */
-  readonly #probe: RegExp | undefined;
+  /** Every encoded form of the longer secrets, longest first (at one place the longest is masked). */
+  readonly #forms: readonly string[];
+  readonly #shortest: number;
   readonly #whole: Set<string>;
 
   constructor(secrets: Iterable<string>) {
@@ -81,28 +79,62 @@ export class Masker {
       if (secret.length < MIN_MASKED_LENGTH) this.#whole.add(secret);
       else for (const form of encodedForms(secret)) long.add(form);
     }
-    const sorted = [...long].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.#pattern = sorted.length > 0 ? new RegExp(sorted.join('|'), 'g') : undefined;
-    this.#probe = sorted.length > 0 ? new RegExp(sorted.join('|')) : undefined;
+    this.#forms = [...long].sort((a, b) => b.length - a.length);
+    this.#shortest = this.#forms.at(-1)?.length ?? 0;
   }
 
   get empty(): boolean {
-    return this.#pattern === undefined && this.#whole.size === 0;
+    return this.#forms.length === 0 && this.#whole.size === 0;
   }
 
   string(text: string): string {
     if (this.#whole.has(text)) return MASK;
-    const pattern = this.#pattern;
-    if (!pattern) return text;
     // A mask next to what is left can form a secret again ("****" in "*****"): repeat until none is.
     // Each pass that changes something shortens the text (every form is longer than the mask).
     let before = text;
-    let after = text.replace(pattern, MASK);
+    let after = this.#replace(text);
     while (after !== before) {
       before = after;
-      after = before.replace(pattern, MASK);
+      after = this.#replace(before);
     }
     return after;
+  }
+
+  #contains(text: string): boolean {
+    if (text.length < this.#shortest) return false;
+    for (const form of this.#forms) if (text.includes(form)) return true;
+    return false;
+  }
+
+  /**
+   * One pass of leftmost-longest replacement with plain substring search. Not a regular expression of
+   * alternatives: V8 refuses one past a few tens of KB of source ("Regular expression too large"), and
+   * secrets can be that long (a kubeconfig, a bundle of keys); the search is as fast for a few secrets.
+   */
+  #replace(text: string): string {
+    const forms = this.#forms;
+    if (!this.#contains(text)) return text;
+    const next = forms.map((form) => text.indexOf(form));
+    let out = '';
+    let pos = 0;
+    for (;;) {
+      let best = -1;
+      let at = -1;
+      for (let k = 0; k < forms.length; k++) {
+        let i = next[k] as number;
+        if (i >= 0 && i < pos) {
+          i = text.indexOf(forms[k] as string, pos);
+          next[k] = i;
+        }
+        if (i >= 0 && (best < 0 || i < at)) {
+          best = k;
+          at = i;
+        }
+      }
+      if (best < 0) return out + text.slice(pos);
+      out += `${text.slice(pos, at)}${MASK}`;
+      pos = at + (forms[best] as string).length;
+    }
   }
 
   /**
@@ -120,7 +152,7 @@ export class Masker {
   }
 
   #holdsSecret(value: unknown, seen: WeakSet<object>): boolean {
-    if (typeof value === 'string') return this.#whole.has(value) || this.#probe?.test(value) === true;
+    if (typeof value === 'string') return this.#whole.has(value) || this.#contains(value);
     if (value === null || typeof value !== 'object') return false;
     if (value instanceof Error) return true; // errors are masked in place by the full walk
     if (seen.has(value) || ArrayBuffer.isView(value) || value instanceof Date) return false;
