@@ -12,7 +12,6 @@ describe('examples/embed', () => {
     expect(stdout).toMatch(/^slow: failed \(timed out after 500ms\), outputs /m);
     expect(stdout).toContain(
       'typo: not run\n' +
-        '  executor_config.command: is required\n' +
         '  executor_config.comand: unknown key — did you mean "command"?\n' +
         '  executor_config.timeout: must look like 30s, got "soon"\n',
     );
