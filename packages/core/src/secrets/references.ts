@@ -1,5 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../errors';
 import type { Work } from '../types';
+import { MAX_DEPTH } from '../validation/bounds';
 import { joinPath } from '../validation/describe';
 import type { SecretProvider } from './providers';
 
@@ -19,13 +20,27 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const isReference = (v: unknown): v is { $secret: unknown } =>
   isRecord(v) && Object.hasOwn(v, '$secret') && Object.keys(v).length === 1;
 
-/** Whether a work holds a secret reference (stops at the first one). */
+/** Whether a work holds a secret reference (stops at the first one; allocates nothing on the way). */
 export function hasSecretReference(work: Work): boolean {
-  return typeof work === 'object' && work !== null && findSecretReferences(work, 1).length > 0;
+  if (typeof work !== 'object' || work === null) return false;
+  return holdsReference(work.executor_config, 0) || holdsReference(work.inputs, 0);
+}
+
+function holdsReference(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return false;
+  if (isReference(value)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsReference(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value)
+    if (Object.hasOwn(value, key) && holdsReference((value as Record<string, unknown>)[key], depth + 1))
+      return true;
+  return false;
 }
 
 /** Every secret reference in a work's `executor_config` and `inputs` (bounded depth, no recursion). */
-export function findSecretReferences(work: Work, limit = Number.POSITIVE_INFINITY): SecretReference[] {
+export function findSecretReferences(work: Work): SecretReference[] {
   const found: SecretReference[] = [];
   const stack: Array<{ value: unknown; keys: string[] }> = [];
   for (const top of ['executor_config', 'inputs'] as const)
@@ -34,10 +49,9 @@ export function findSecretReferences(work: Work, limit = Number.POSITIVE_INFINIT
     const { value, keys } = stack.pop() as { value: unknown; keys: string[] };
     if (isReference(value)) {
       found.push({ path: joinPath('', keys), keys, name: String(value.$secret) });
-      if (found.length >= limit) break;
       continue;
     }
-    if (keys.length > 64 || value === null || typeof value !== 'object') continue;
+    if (keys.length > MAX_DEPTH || value === null || typeof value !== 'object') continue;
     for (const [key, v] of Object.entries(value))
       if (typeof v === 'object') stack.push({ value: v, keys: [...keys, key] });
   }

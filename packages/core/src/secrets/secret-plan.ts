@@ -12,6 +12,8 @@ interface SecretPlan {
   prefix: Array<SecretPlan | undefined> | undefined;
   /** Schemas that apply to the same value: `anyOf`/`oneOf`/`allOf`, `then`/`else`, the `$ref` target. */
   variants: SecretPlan[];
+  /** The plan and every variant it leads to, each once (`$ref` cycles included): set on first use. */
+  closure?: SecretPlan[];
 }
 
 type SchemaObject = { [key: string]: unknown };
@@ -105,10 +107,20 @@ export function compileSecretExtractor(schema: JSONSchema | undefined): SecretEx
   };
 }
 
-/** `plans` with every variant they lead to (each once, `$ref` cycles included). */
+function closureOf(plan: SecretPlan): SecretPlan[] {
+  if (!plan.closure) {
+    const all = new Set([plan]);
+    for (const p of all) for (const variant of p.variants) all.add(variant);
+    plan.closure = [...all];
+  }
+  return plan.closure;
+}
+
+/** `plans` with every variant they lead to, each once. */
 function expand(plans: SecretPlan[]): SecretPlan[] {
-  const all = new Set(plans);
-  for (const plan of all) for (const variant of plan.variants) all.add(variant);
+  if (plans.length === 1) return closureOf(plans[0] as SecretPlan);
+  const all = new Set<SecretPlan>();
+  for (const plan of plans) for (const p of closureOf(plan)) all.add(p);
   return [...all];
 }
 
@@ -124,7 +136,8 @@ function collect(
   ancestors: Set<object>,
 ): void {
   const all = plans.length === 0 ? plans : expand(plans);
-  const secret = inSecret || all.some((p) => p.secret);
+  let secret = inSecret;
+  for (const p of all) secret ||= p.secret;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
     if (secret) out.add(String(value));
     return;
@@ -144,7 +157,9 @@ function collect(
       collect(item, subs, secret, out, ancestors);
     });
   } else {
-    for (const [key, v] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const v = (value as Record<string, unknown>)[key];
       const subs: SecretPlan[] = [];
       for (const p of all) {
         const sub = p.properties.get(key) ?? p.patterns.find(([re]) => re.test(key))?.[1] ?? p.additional;

@@ -6,28 +6,11 @@ export const MAX_DEPTH = 64;
 /** How large a work may be, counted as the characters of its keys and strings (about its JSON size). */
 export const MAX_WORK_SIZE = 16 * 1024 * 1024;
 
-const isAncestor = (frame: Frame, value: object): boolean => {
-  for (let f = frame.parent; f; f = f.parent) if (f.value === value) return true;
-  return false;
-};
-
-interface Frame {
-  value: unknown;
-  depth: number;
-  parent: Frame | undefined;
-  key: string;
-}
-
-const pathOf = (base: string, frame: Frame): string => {
-  const keys: string[] = [];
-  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
-  return joinPath(base, keys.reverse());
-};
-
 /**
- * Depth and size problems of `value`, found without recursion (so a 10,000-level value is an issue
- * with a path, not a stack overflow). Stops at the first of each. A cycle is cut here and left to the
- * schema check, which reports where the value is wrong.
+ * Depth and size problems of `value`: the first place deeper than `maxDepth` (the recursion stops
+ * there, so a 10,000-level value is an issue with a path, not a stack overflow) and the size limit
+ * (the walk stops once it is passed). A cycle is cut here and left to the schema check, which reports
+ * where the value is wrong. Allocates nothing for a value within bounds.
  */
 export function boundsIssues(
   value: unknown,
@@ -35,44 +18,61 @@ export function boundsIssues(
   maxDepth = MAX_DEPTH,
   maxSize = MAX_WORK_SIZE,
 ): ValidationIssue[] {
+  const walk = new BoundsWalk(maxDepth, maxSize);
+  const withinSize = walk.visit(value);
   const issues: ValidationIssue[] = [];
-  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: '' }];
-  let size = 0;
-  let tooDeep = false;
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    const v = frame.value;
-    size += typeof v === 'string' ? v.length : 1;
-    if (size > maxSize) {
-      issues.push({
-        path: base || '(root)',
-        message: `is larger than ${maxSize / 1024 / 1024} MiB (keys and strings counted)`,
-      });
-      break;
+  if (walk.tooDeepAt)
+    issues.push({ path: joinPath(base, walk.tooDeepAt), message: `nests deeper than ${maxDepth} levels` });
+  if (!withinSize)
+    issues.push({
+      path: base || '(root)',
+      message: `is larger than ${maxSize / 1024 / 1024} MiB (keys and strings counted)`,
+    });
+  return issues;
+}
+
+class BoundsWalk {
+  /** Characters of keys and strings so far, plus one for every other value. */
+  #size = 0;
+  /** The objects from the root to the current one, and the keys leading there. */
+  readonly #ancestors: object[] = [];
+  readonly #keys: string[] = [];
+  tooDeepAt: string[] | undefined;
+
+  constructor(
+    readonly maxDepth: number,
+    readonly maxSize: number,
+  ) {}
+
+  /** Whether the value kept within the size limit (the walk stops once it is passed). */
+  visit(v: unknown): boolean {
+    this.#size += typeof v === 'string' ? v.length : 1;
+    if (this.#size > this.maxSize) return false;
+    if (v === null || typeof v !== 'object' || this.#ancestors.includes(v)) return true;
+    if (this.#ancestors.length >= this.maxDepth) {
+      this.tooDeepAt ??= [...this.#keys];
+      return true;
     }
-    if (v === null || typeof v !== 'object' || isAncestor(frame, v)) continue; // cycles: the schema check says so
-    if (frame.depth >= maxDepth) {
-      if (!tooDeep)
-        issues.push({ path: pathOf(base, frame), message: `nests deeper than ${maxDepth} levels` });
-      tooDeep = true;
-      continue;
-    }
+    this.#ancestors.push(v);
+    let within = true;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--)
-        stack.push({ value: v[i], depth: frame.depth + 1, parent: frame, key: String(i) });
+      for (let i = 0; within && i < v.length; i++) within = this.#child(String(i), v[i]);
     } else {
-      const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i] as string;
-        size += key.length;
-        stack.push({
-          value: (v as Record<string, unknown>)[key],
-          depth: frame.depth + 1,
-          parent: frame,
-          key,
-        });
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        this.#size += key.length;
+        within = this.#child(key, (v as Record<string, unknown>)[key]);
+        if (!within) break;
       }
     }
+    this.#ancestors.pop();
+    return within;
   }
-  return issues;
+
+  #child(key: string, value: unknown): boolean {
+    this.#keys.push(key);
+    const within = this.visit(value);
+    this.#keys.pop();
+    return within;
+  }
 }
