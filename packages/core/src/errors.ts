@@ -18,11 +18,33 @@ export interface UbomErrorOptions {
 
 const prefix = (scope: string | undefined): string => (scope ? `[ubom] [${scope}] ` : '[ubom] ');
 
+/** Marks UBOM's error classes in every copy of @ubom/core loaded in one process. */
+const ERROR_CLASS = Symbol.for('@ubom/core/error-class');
+const nativeInstanceOf = Function.prototype[Symbol.hasInstance];
+
 /** Base of every error UBOM throws: a stable `code`, `retryable`, and the original `cause`. */
 export class UbomError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly scope: string | undefined;
+  static readonly [ERROR_CLASS] = true;
+
+  /**
+   * `instanceof` also holds for an error of the same class from another copy of @ubom/core: a plugin
+   * installed with its own copy (`npm i -g` gives each package its own tree) throws errors the CLI, the
+   * queue and the registry must still recognise as a refusal, a timeout or a cancel.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (nativeInstanceOf.call(this, value)) return true;
+    if (typeof value !== 'object' || value === null) return false;
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const ctor = (proto as { constructor?: unknown }).constructor as
+        | { [ERROR_CLASS]?: boolean; name?: string }
+        | undefined;
+      if (ctor?.[ERROR_CLASS] === true && ctor.name === this.name) return true;
+    }
+    return false;
+  }
 
   constructor(code: ErrorCode, message: string, options: UbomErrorOptions = {}) {
     super(
