@@ -34,13 +34,16 @@ export class UbomError extends Error {
    * installed with its own copy (`npm i -g` gives each package its own tree) throws errors the CLI, the
    * queue and the registry must still recognise as a refusal, a timeout or a cancel.
    */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // `this` is the class asked about (a subclass inherits this method), not UbomError
+    // biome-ignore lint/complexity/noThisInStatic: the subclass instanceof was asked about
     if (nativeInstanceOf.call(this, value)) return true;
     if (typeof value !== 'object' || value === null) return false;
     for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
       const ctor = (proto as { constructor?: unknown }).constructor as
         | { [ERROR_CLASS]?: boolean; name?: string }
         | undefined;
+      // biome-ignore lint/complexity/noThisInStatic: the subclass instanceof was asked about
       if (ctor?.[ERROR_CLASS] === true && ctor.name === this.name) return true;
     }
     return false;
