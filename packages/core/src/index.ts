@@ -67,6 +67,23 @@ export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';
 export { envSecrets, fileSecrets, type SecretProvider } from './secrets/providers';
 export { findSecretReferences, SECRET_NAME_PATTERN, type SecretReference } from './secrets/references';
 export { compileSecretExtractor, type SecretExtractor } from './secrets/secret-plan';
+export {
+  activeTraceCarrier,
+  type BackendSpan,
+} from './telemetry/backend-span';
+export {
+  defineCounter,
+  defineHistogram,
+  defineUpDownCounter,
+  type InstrumentOptions,
+  type TelemetryAttributes,
+  type TelemetryAttributeValue,
+  type TelemetryCounter,
+  type TelemetryHistogram,
+} from './telemetry/instruments';
+export { UBOM_TELEMETRY_SCOPE } from './telemetry/providers';
+export { type ParsedTraceparent, parseTraceparent, type TraceCarrier } from './telemetry/trace-context';
+export { WORK_DURATION_METRIC, WORKS_ACTIVE_METRIC, type WorkOutcome } from './telemetry/work-telemetry';
 export * from './types';
 export { abortErrorFrom, sleep, throwIfAborted, timeoutOf } from './util/abort';
 export {

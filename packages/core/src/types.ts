@@ -51,6 +51,14 @@ export interface WorkContext {
   runId?: string;
   attempt?: number;
   variables?: Record<string, unknown>;
+  /**
+   * W3C trace context of the caller (`00-<trace id>-<span id>-<flags>`): the work's span is its child.
+   * An engine that traces hands its context over here (a queue job, `TRACEPARENT` of the CLI). With an
+   * OpenTelemetry SDK registered, the executor receives the work span's own context here.
+   */
+  traceparent?: string;
+  /** W3C `tracestate` that goes with `traceparent`. */
+  tracestate?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -96,6 +96,7 @@ describe('defineExecutor', () => {
       'fail',
       'nested',
       'timeout',
+      'propagate_trace',
     ]);
     expect(plugin.getPluginConfigSchema()).toMatchObject({ properties: { prefix: { type: 'string' } } });
   });

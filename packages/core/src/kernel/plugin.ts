@@ -20,12 +20,14 @@ import { boundsIssues } from '../validation/bounds';
 import { WorkRun } from './run';
 import { type CompiledSchema, type ConfigOf, type ConfigSchema, compileSchema } from './schema';
 import type { ExecutorSpec } from './spec';
-import { OWN_TIMEOUT_KEY, splitOwnTimeout, withOwnTimeout } from './timeout';
+import { OWN_TIMEOUT_KEY, PROPAGATE_TRACE_KEY, splitKernelKeys, withKernelKeys } from './timeout';
 
 interface Prepared<C> {
   raw: unknown;
   config: C;
   timeoutMs: number | undefined;
+  /** `executor_config.propagate_trace` (default true). */
+  propagate: boolean;
 }
 
 /** The shared parts of every plugin `defineExecutor` makes (schemas compiled once per spec). */
@@ -47,7 +49,7 @@ export function compileSpec<CS extends ConfigSchema, PS extends ConfigSchema, S>
   const type = types[0];
   if (type === undefined)
     throw new TypeError(`[ubom] defineExecutor(${spec.name}): give \`type\` or \`types\``);
-  const config = compileSchema<ConfigOf<CS>>(spec.config, withOwnTimeout);
+  const config = compileSchema<ConfigOf<CS>>(spec.config, withKernelKeys);
   const json = config.json;
   const schema: WorkSchema = { type, version: spec.schemaVersion ?? '1.0.0', config: json };
   if (spec.inputs) schema.inputs = spec.inputs;
@@ -201,6 +203,8 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
       secrets: this.#c.secrets?.(prepared.raw) ?? [],
       timeoutMs: prepared.timeoutMs,
       options,
+      context,
+      propagate: prepared.propagate,
     });
     const tools = run.tools();
     const running = run.finish(
@@ -236,17 +240,19 @@ export class KernelPlugin<C = Record<string, unknown>, S = undefined, P = Record
       throw masked([{ path: 'executor_config', message: 'must be an object' }]);
     const bounds = boundsIssues(raw, 'executor_config');
     if (bounds.length > 0) throw masked(bounds);
-    const { timeout, rest } = splitOwnTimeout(raw as Record<string, unknown>);
+    const { timeout, propagateTrace, rest } = splitKernelKeys(raw as Record<string, unknown>);
     const issues: ValidationIssue[] = [];
     const problem = timeout === undefined ? undefined : durationProblem(timeout);
     if (problem) issues.push({ path: `executor_config.${OWN_TIMEOUT_KEY}`, message: problem });
+    if (propagateTrace !== undefined && typeof propagateTrace !== 'boolean')
+      issues.push({ path: `executor_config.${PROPAGATE_TRACE_KEY}`, message: 'must be true or false' });
     const timeoutMs = problem ? undefined : parseDuration(timeout);
     const finish = (
       parsed: Awaited<ReturnType<CompiledSchema<C>['parse']>>,
     ): Prepared<C> | Promise<Prepared<C>> => {
       if (!parsed.ok) throw masked([...issues, ...parsed.issues]);
       if (issues.length > 0) throw masked(issues);
-      const prepared = { raw, config: parsed.value, timeoutMs };
+      const prepared = { raw, config: parsed.value, timeoutMs, propagate: propagateTrace !== false };
       if (!this.#spec.validate) return prepared;
       const check = (state: S): Prepared<C> => {
         const found = this.#spec.validate?.({ config: parsed.value as never, work, state });

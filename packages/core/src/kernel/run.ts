@@ -4,7 +4,8 @@ import { LogCollector } from '../logs/log-collector';
 import { toPluginError } from '../registry/guard';
 import { MetricsClock, workResult } from '../result';
 import { Masker } from '../secrets/masker';
-import type { ExecuteOptions, LogLevel, LogSource, WorkResult } from '../types';
+import { backendSpan, type SpanOwner, traceCarrierOf } from '../telemetry/backend-span';
+import type { ExecuteOptions, LogLevel, LogSource, WorkContext, WorkResult } from '../types';
 import { abortErrorFrom, timeoutOf } from '../util/abort';
 import { formatDuration } from '../util/duration';
 import type { LineSink, RunContext, RunOutcome } from './spec';
@@ -17,6 +18,9 @@ interface WorkRunOptions {
   secrets: readonly string[];
   timeoutMs: number | undefined;
   options: ExecuteOptions;
+  context: WorkContext;
+  /** `executor_config.propagate_trace` (default true). */
+  propagate: boolean;
 }
 
 /**
@@ -32,6 +36,7 @@ export class WorkRun {
   #secrets: string[];
   #masker: Masker;
   #timer: NodeJS.Timeout | undefined;
+  #spanOwner: SpanOwner | undefined;
 
   constructor(o: WorkRunOptions) {
     this.#o = o;
@@ -58,14 +63,30 @@ export class WorkRun {
   }
 
   /** The `RunContext` half the kernel provides. */
-  tools(): Pick<RunContext<unknown, unknown>, 'signal' | 'log' | 'lines' | 'secret' | 'mask'> {
+  tools(): Pick<
+    RunContext<unknown, unknown>,
+    'signal' | 'log' | 'lines' | 'secret' | 'mask' | 'span' | 'traceCarrier'
+  > {
     return {
       signal: this.controller.signal,
       log: (level, message, source, fields) => this.log(level, message, source, fields),
       lines: (source) => this.#lines(source),
       secret: (value) => this.#addSecret(value),
       mask: (value) => this.#masker.deep(value),
+      span: (name, attributes, fn) => backendSpan(this.#owner(), name, attributes, fn),
+      traceCarrier: () => traceCarrierOf(this.#owner()),
     };
+  }
+
+  /** This run as its backend spans see it (made on first use). */
+  #owner(): SpanOwner {
+    this.#spanOwner ??= {
+      scope: this.#o.pluginName,
+      context: this.#o.context,
+      propagate: this.#o.propagate,
+      mask: (value) => this.#masker.deep(value),
+    };
+    return this.#spanOwner;
   }
 
   log(level: LogLevel, message: string, source: LogSource = 'executor', fields?: Record<string, unknown>) {

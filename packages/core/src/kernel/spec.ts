@@ -1,4 +1,7 @@
 import type { ValidationIssue } from '../errors';
+import type { BackendSpan } from '../telemetry/backend-span';
+import type { TelemetryAttributes } from '../telemetry/instruments';
+import type { TraceCarrier } from '../telemetry/trace-context';
 import type { LogLevel, LogSource, Work, WorkCapabilities, WorkContext } from '../types';
 import type { ConfigOf, ConfigSchema } from './schema';
 
@@ -35,6 +38,21 @@ export interface RunContext<C, S> {
   secret(value: string | undefined): void;
   /** Masks every secret known so far in a string, an object or an error. */
   mask<T>(value: T): T;
+  /**
+   * Runs `fn` as the backend call's OpenTelemetry CLIENT span (a child of the work's span), with
+   * semantic-convention `attributes` (masked; `undefined` left out). `fn` runs in the span's context:
+   * `traceCarrier()` inside it is this span's. Without an SDK registered: `fn` with a no-op span.
+   */
+  span<T>(
+    name: string,
+    attributes: TelemetryAttributes,
+    fn: (span: BackendSpan) => T | Promise<T>,
+  ): Promise<T>;
+  /**
+   * W3C trace context to hand to the backend (`TRACEPARENT` env, a `traceparent` header or metadata):
+   * the active span's, else the `traceparent` the work was given; `{}` with `propagate_trace: false`.
+   */
+  traceCarrier(): TraceCarrier;
 }
 
 /** What `run` resolves with: the kernel adds logs and timing. */

@@ -8,6 +8,7 @@ import {
   resolveSecretReferences,
   substituteSecrets,
 } from '../secrets/references';
+import { workTelemetry } from '../telemetry/work-telemetry';
 import type {
   CheckedWork,
   EnhancedWorkExecutor,
@@ -181,11 +182,18 @@ export class EnhancedWorkRegistry {
    * own `timeout`); rejects with a `UbomError` when it could not be attempted, and with `AbortError`
    * once cleanup has finished when `options.signal` aborts.
    */
-  async execute<const W extends Work>(
+  execute<const W extends Work>(
     given: CheckedWork<W>,
     workContext: WorkContext = {},
     options: ExecuteOptions = {},
   ): Promise<WorkResult> {
+    // a span and the work metrics when an OpenTelemetry SDK is registered, else one no-op check
+    const telemetry = workTelemetry();
+    if (!telemetry) return this.#execute(given, workContext, options);
+    return telemetry.run(given, workContext, options.signal, (wc) => this.#execute(given, wc, options));
+  }
+
+  async #execute(given: Work, workContext: WorkContext, options: ExecuteOptions): Promise<WorkResult> {
     let work: Work = given;
     if (this.#resolve) await this.#resolveMissing(work);
     if (hasSecretReference(work)) work = await this.#withSecrets(work, true, options.signal);
