@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '@ubom/core';
 import type { ProcessConfig } from './config';
 
 const POSIX_DEFAULTS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_*', 'TZ', 'TMPDIR'];
@@ -49,4 +50,23 @@ export function childEnvironment(
   } else if (patterns !== false) inherit(env, parent, patterns);
   Object.assign(env, config.environment, config.secret_environment);
   return env;
+}
+
+/**
+ * `TRACEPARENT` / `TRACESTATE` for the command (the variables OpenTelemetry's environment carrier and
+ * Windmill use), unless the work sets them itself in `environment` or `secret_environment`. An
+ * inherited `TRACESTATE` that does not belong with the new `TRACEPARENT` is dropped.
+ */
+export function withTraceContext(
+  env: Record<string, string>,
+  carrier: TraceCarrier,
+  config: Pick<ProcessConfig, 'environment' | 'secret_environment'>,
+): void {
+  if (!carrier.traceparent) return;
+  const own = (name: string) =>
+    config.environment?.[name] !== undefined || config.secret_environment?.[name] !== undefined;
+  if (own('TRACEPARENT')) return;
+  env.TRACEPARENT = carrier.traceparent;
+  if (carrier.tracestate) env.TRACESTATE = carrier.tracestate;
+  else if (!own('TRACESTATE')) delete env.TRACESTATE;
 }

@@ -1,8 +1,9 @@
+import { basename } from 'node:path';
 import { defineExecutor, parseDuration, ValidationError } from '@ubom/core';
 import { version } from '../package.json';
 import { commandLine, runnableProblem, spawnFailure } from './command';
 import { processConfigSchema } from './config';
-import { childEnvironment } from './environment';
+import { childEnvironment, withTraceContext } from './environment';
 import { toOutcome } from './mapping';
 import { sweepOrphanGroups } from './ownership';
 import { runProcess } from './run-process';
@@ -29,25 +30,32 @@ export const createPlugin = defineExecutor({
     if (problem) throw new ValidationError([problem], { scope: PROCESS_WORK_TYPE });
   },
 
-  async run({ config, signal, log, lines }) {
+  async run({ config, signal, log, lines, span, traceCarrier }) {
     const { file, args } = commandLine(config);
     const env = childEnvironment(config);
-    const outcome = await runProcess({
-      file,
-      args,
-      cwd: config.cwd,
-      env,
-      stdin: config.stdin,
-      graceMs: parseDuration(config.kill_grace_period) ?? 5000,
-      signal,
-      keepJsonTail: config.output === 'json',
-      stdout: lines('stdout'),
-      stderr: lines('stderr'),
-      notice: (level, message) => log(level, message),
-    }).catch(async (error: unknown) => {
-      throw await spawnFailure(error, config, env);
+    const name = basename(file);
+    return span(`process ${name}`, { 'process.executable.name': name }, async (s) => {
+      withTraceContext(env, traceCarrier(), config);
+      const outcome = await runProcess({
+        file,
+        args,
+        cwd: config.cwd,
+        env,
+        stdin: config.stdin,
+        graceMs: parseDuration(config.kill_grace_period) ?? 5000,
+        signal,
+        keepJsonTail: config.output === 'json',
+        stdout: lines('stdout'),
+        stderr: lines('stderr'),
+        notice: (level, message) => log(level, message),
+      }).catch(async (error: unknown) => {
+        throw await spawnFailure(error, config, env);
+      });
+      s.setAttributes({ 'process.pid': outcome.pid, 'process.exit.code': outcome.exitCode ?? undefined });
+      const result = toOutcome(outcome, config);
+      if (result.success === false) s.fail(result.error ?? 'the command failed');
+      return result;
     });
-    return toOutcome(outcome, config);
   },
 });
 
