@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { parseDuration, parseSize, type Work } from '@ubom/core';
+import { parseDuration, parseSize, type TraceCarrier, type Work } from '@ubom/core';
 import type Docker from 'dockerode';
 import { toArgv } from './argv';
 import type { DockerConfig } from './config';
@@ -40,11 +40,31 @@ export function containerName(work: Work): string {
 /** Docker's `--cpus` as NanoCpus. */
 export const nanoCpus = (cpu: string | number): number => Math.round(Number(cpu) * 1e9);
 
+/**
+ * `TRACEPARENT` / `TRACESTATE` for the container (the work's own `environment` wins), as
+ * OpenTelemetry's environment carrier and Windmill name them.
+ */
+function traceEnvironment(trace: TraceCarrier, config: DockerConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  const own = config.environment?.TRACEPARENT ?? config.secret_environment?.TRACEPARENT;
+  if (!trace.traceparent || own !== undefined) return env;
+  env.TRACEPARENT = trace.traceparent;
+  if (trace.tracestate) env.TRACESTATE = trace.tracestate;
+  return env;
+}
+
 /** The `POST /containers/create` body for a work. */
-export function createOptions(work: Work, config: DockerConfig, name: string): Docker.ContainerCreateOptions {
-  const env = Object.entries({ ...config.environment, ...config.secret_environment }).map(
-    ([k, v]) => `${k}=${v}`,
-  );
+export function createOptions(
+  work: Work,
+  config: DockerConfig,
+  name: string,
+  trace: TraceCarrier = {},
+): Docker.ContainerCreateOptions {
+  const env = Object.entries({
+    ...traceEnvironment(trace, config),
+    ...config.environment,
+    ...config.secret_environment,
+  }).map(([k, v]) => `${k}=${v}`);
   const host: Docker.HostConfig = {
     Privileged: false,
     // attached live: the daemon's log copy is only kept for a container the user asked to keep

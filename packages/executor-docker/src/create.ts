@@ -1,4 +1,11 @@
-import { abortErrorFrom, NotFoundError, UnavailableError, ValidationError, type Work } from '@ubom/core';
+import {
+  abortErrorFrom,
+  NotFoundError,
+  type TraceCarrier,
+  UnavailableError,
+  ValidationError,
+  type Work,
+} from '@ubom/core';
 import type Docker from 'dockerode';
 import type { DockerConfig } from './config';
 import { containerName, createOptions, removeContainer } from './container';
@@ -30,6 +37,7 @@ export async function create(
   config: DockerConfig,
   ctx: PullContext,
   timings: Timings,
+  trace: TraceCarrier = {},
 ): Promise<Docker.Container> {
   const { signal } = ctx;
   const pull = async () => {
@@ -40,7 +48,7 @@ export async function create(
   };
   if (config.pull_policy === 'always') await pull();
   const name = containerName(work);
-  const options = createOptions(work, config, name);
+  const options = createOptions(work, config, name, trace);
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw abortErrorFrom(signal, SCOPE);
     const t0 = performance.now();

@@ -8,6 +8,7 @@ import { dockerPluginConfigSchema } from './plugin-config';
 import { runContainer } from './run';
 import { checkMounts } from './safety';
 import { openState } from './state';
+import { imageAttributes, pullDuration } from './telemetry';
 
 export const DOCKER_WORK_TYPE = 'docker';
 
@@ -38,9 +39,17 @@ export const createPlugin = defineExecutor({
     return { image: imageReference(config.image), present };
   },
 
-  // (pull,) create, attach, start, wait or stop on abort, read, remove: see run.ts
+  // (pull,) create, attach, start, wait or stop on abort, read, remove: see run.ts; one CLIENT span
   async run(ctx) {
-    return toRunOutcome(await runContainer(ctx), ctx.config);
+    const image = imageAttributes(ctx.config.image);
+    return ctx.span('docker run', image, async (span) => {
+      const outcome = await runContainer(ctx, span);
+      if (outcome.timings.pullMs > 0) pullDuration.record(outcome.timings.pullMs / 1000, image);
+      span.setAttributes({ 'container.image.id': outcome.imageId, 'process.exit.code': outcome.exitCode });
+      const result = toRunOutcome(outcome, ctx.config);
+      if (result.success === false) span.fail(result.error ?? 'the container failed');
+      return result;
+    });
   },
 });
 

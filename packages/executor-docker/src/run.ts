@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { abortErrorFrom, parseDuration, type RunContext } from '@ubom/core';
+import { abortErrorFrom, type BackendSpan, parseDuration, type RunContext } from '@ubom/core';
 import type { DockerConfig } from './config';
 import { removeContainer, stopContainer } from './container';
 import { create, repoDigest, since, startError, type Timings } from './create';
@@ -76,13 +76,17 @@ const reasonOf = (signal: AbortSignal): string =>
  * once everything the result needs is read; a stopped one (timeout, cancel) or a failed run is removed
  * before this settles.
  */
-export async function runContainer(ctx: RunContext<DockerConfig, DockerState>): Promise<ContainerOutcome> {
+export async function runContainer(
+  ctx: RunContext<DockerConfig, DockerState>,
+  span: BackendSpan,
+): Promise<ContainerOutcome> {
   const { state, config, signal } = ctx;
   const { engine } = state;
   const timings: Timings = { pullMs: 0, createMs: 0, runMs: 0 };
   // the engine's event stream (connected once per engine) tells the exit before `wait` does
   const exitsLive = engine.exits.ready();
-  const container = await create(engine, ctx.work, config, ctx, timings);
+  const container = await create(engine, ctx.work, config, ctx, timings, ctx.traceCarrier());
+  span.setAttributes({ 'container.id': container.id });
   const forget = state.track(container);
   const output = new ContainerOutput(ctx.lines);
   const graceMs = parseDuration(config.stop_grace_period) ?? 10_000;
