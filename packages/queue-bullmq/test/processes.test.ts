@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortError, type LogEntry } from '@ubom/core';
@@ -66,15 +66,19 @@ describe('worker processes sharing a queue', () => {
   it('recovers the works of a worker killed with SIGKILL on the other worker: nothing is lost', async () => {
     const fast = { LOCK_MS: '1000', STALLED_MS: '500', CONCURRENCY: '3' };
     const doomed = await worker(fast);
+    // each work waits for the gate, opened once the doomed worker is gone (however slow the machine)
+    const gate = join(dir, 'gate');
+    const script = `echo $$; while [ ! -e '${gate}' ]; do sleep 0.05; done; echo "done on $PPID"`;
     const followed = await Promise.all(
-      Array.from({ length: 3 }, async (_, i) =>
-        follow(await queue.enqueue(shWork(`k${i}`, 'echo $$; sleep 2.5; echo "done on $PPID"'))),
-      ),
+      Array.from({ length: 3 }, async (_, i) => follow(await queue.enqueue(shWork(`k${i}`, script)))),
     );
     const orphans = await Promise.all(followed.map(printedPid)); // all three run on the doomed worker
     const survivor = await worker(fast);
     doomed.kill('SIGKILL');
     expect((await doomed.exited).signal).toBe('SIGKILL');
+    // the killed worker's watchdog stops the works it was running: none of them can finish now
+    await waitFor(() => orphans.every((pid) => !alive(pid)), 10_000, 'the orphaned works to be stopped');
+    writeFileSync(gate, '');
     const results = await Promise.all(followed.map((f) => f.result));
     for (const [i, r] of results.entries()) {
       expect(r.success).toBe(true);
@@ -82,8 +86,6 @@ describe('worker processes sharing a queue', () => {
       expect(r.metrics.jobAttempt).toBe(2); // started twice: at-least-once
       expect(followed[i]?.stdout()).toContain(`done on ${survivor.pid}`);
     }
-    // The killed worker could not clean up; its children end on their own (documented limit).
-    await waitFor(() => orphans.every((pid) => !alive(pid)), 5000, 'the orphaned children to end');
   });
 
   it('cancels a running process work from the producer: the executor stops it, nothing is left', async () => {

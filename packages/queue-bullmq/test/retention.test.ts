@@ -35,7 +35,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('retention of finished jobs', () => {
   it('removes the jobs past their retention, keeps the younger ones; a removed id runs again', async () => {
     // `every` of an hour: only the explicit clean() below runs in this test
-    const w = await startWorker({ completed: '300ms', failed: '1h', every: '1h' });
+    const w = await startWorker({ completed: '2s', failed: '1h', every: '1h' });
     const done = await queue.enqueue(shWork('done', 'echo first'));
     expect((await done.result()).outputs.stdout).toBe('first\n');
     // no executor for this type: the work cannot be attempted, so the job fails
@@ -46,8 +46,8 @@ describe('retention of finished jobs', () => {
     expect(Object.keys(opts)).not.toContain('removeOnComplete');
     expect(Object.keys(opts)).not.toContain('removeOnFail');
 
-    expect(await w.clean()).toBe(0); // younger than 300 ms
-    await pause(400);
+    expect(await w.clean()).toBe(0); // younger than 2 s (a margin for a busy machine)
+    await pause(2100);
     expect(await w.clean()).toBe(1);
     expect(await done.state()).toBe('unknown');
     expect(await failed.state()).toBe('failed');
@@ -58,7 +58,8 @@ describe('retention of finished jobs', () => {
   });
 
   it('every worker cleans on its own, every `every`', async () => {
-    await startWorker({ completed: '50ms', every: '100ms' });
+    // a second of retention: the result is read before the job goes, even on a busy machine
+    await startWorker({ completed: '1s', every: '100ms' });
     const handle = await queue.enqueue(shWork('soon-gone', 'true'));
     await handle.result();
     await waitFor(async () => (await handle.state()) === 'unknown', 5000, 'the job to be removed');

@@ -63,7 +63,9 @@ describe('enqueue → result', () => {
     expect(result.outputs.stdout).toBe('one\nthree\n');
     expect(result.metrics.jobAttempt).toBe(1);
     const lines = seen.filter((e) => e.source !== 'executor').map((e) => `${e.source}:${e.message}`);
-    expect(lines).toEqual(['stdout:one', 'stderr:two', 'stdout:three']);
+    // each stream in its order (stdout and stderr are two pipes: their interleaving is the kernel's)
+    expect(lines.filter((l) => l.startsWith('stdout:'))).toEqual(['stdout:one', 'stdout:three']);
+    expect(lines.filter((l) => l.startsWith('stderr:'))).toEqual(['stderr:two']);
     expect(seen.map((e) => e.seq)).toEqual(result.logs.map((e) => e.seq));
     expect(await handle.state()).toBe('completed');
   });
