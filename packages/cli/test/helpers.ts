@@ -184,3 +184,8 @@ export function runNode(
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
 }
+
+/** The folder of the workspace package serving a built-in type (`--plugin <folder>` loads it). */
+export function builtinPackage(type: string): string {
+  return fileURLToPath(new URL(`../../executor-${type}`, import.meta.url));
+}

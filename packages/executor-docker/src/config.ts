@@ -49,40 +49,50 @@ export const volumeSchema = z.strictObject({
   target: z
     .string()
     .regex(new RegExp(ABSOLUTE_PATH), { message: 'must be an absolute path in the container' })
-    .meta({ examples: ['/data'] }),
-  read_only: z.boolean().default(false),
+    .meta({
+      description: 'Where the volume appears in the container (an absolute path).',
+      examples: ['/data'],
+    }),
+  read_only: z.boolean().default(false).meta({ description: 'Mount it read-only.' }),
 });
 
-export const resourcesSchema = z.strictObject({
-  cpu_limit: z
-    .union([
-      z
-        .string()
-        .regex(new RegExp(CPU_PATTERN), { message: 'must be a number of CPUs like 1.0 or 0.5' })
-        .meta({ examples: ['1.0', '0.5'] }),
-      z.number().positive(),
-    ])
-    .meta({ description: 'CPUs the container may use (Docker `--cpus`).', examples: ['1.0', '0.5', 2] })
-    .optional(),
-  memory_limit: z
-    .union([
-      z
-        .string()
-        .regex(new RegExp(SIZE_PATTERN), { message: 'must look like 512m, 1g or 256k' })
-        .meta({ examples: ['512m', '1g', '65536k'] }),
-      z.int().positive(),
-    ])
-    .meta({
-      description: 'Memory limit (Docker `--memory`), swap set equal so the limit is real. Bytes, or k/m/g.',
-      examples: ['512m', '1g', '65536k'],
-    })
-    .optional(),
-});
+export const resourcesSchema = z
+  .strictObject({
+    cpu_limit: z
+      .union([
+        z
+          .string()
+          .regex(new RegExp(CPU_PATTERN), { message: 'must be a number of CPUs like 1.0 or 0.5' })
+          .meta({ examples: ['1.0', '0.5'] }),
+        z.number().positive(),
+      ])
+      .meta({ description: 'CPUs the container may use (Docker `--cpus`).', examples: ['1.0', '0.5', 2] })
+      .optional(),
+    memory_limit: z
+      .union([
+        z
+          .string()
+          .regex(new RegExp(SIZE_PATTERN), { message: 'must look like 512m, 1g or 256k' })
+          .meta({ examples: ['512m', '1g', '65536k'] }),
+        z.int().positive(),
+      ])
+      .meta({
+        description:
+          'Memory limit (Docker `--memory`), swap set equal so the limit is real. Bytes, or k/m/g.',
+        examples: ['512m', '1g', '65536k'],
+      })
+      .optional(),
+  })
+  .meta({ description: 'CPU and memory limits of the container.' });
 
 export const authSchema = z
   .strictObject({
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).meta({ writeOnly: true }).optional(),
+    username: z.string().min(1).meta({ description: 'Registry user name (with password).' }).optional(),
+    password: z
+      .string()
+      .min(1)
+      .meta({ writeOnly: true, description: 'Registry password or access token (with username).' })
+      .optional(),
     token: z
       .string()
       .min(1)
@@ -107,7 +117,11 @@ export const dockerConfigSchema = z
       .regex(new RegExp(IMAGE_PATTERN), {
         message: 'must be an image reference like busybox:1.36 or registry.example.com/team/app:tag',
       })
-      .meta({ examples: ['ubuntu:20.04', 'ghcr.io/acme/etl@sha256:…'] }),
+      .meta({
+        description:
+          'The image to run: name[:tag][@digest] (pulled per pull_policy), or an image ID sha256:<hex>.',
+        examples: ['python:3.12-slim', 'busybox:1.36', 'ghcr.io/acme/etl:1.4'],
+      }),
     command: argv('Arguments given to the entrypoint (Docker `CMD`)', [
       ['python', 'script.py'],
       'echo hi',
@@ -125,25 +139,35 @@ export const dockerConfigSchema = z
         examples: [{ API_TOKEN: 's3cr3t' }],
       })
       .optional(),
-    volumes: z.array(volumeSchema).optional(),
+    volumes: z
+      .array(volumeSchema)
+      .meta({
+        description:
+          'Docker volumes and host folders to mount. Host paths are refused unless the plugin config allows them (allowed_host_paths).',
+      })
+      .optional(),
     resources: resourcesSchema.optional(),
     working_dir: z
       .string()
       .regex(new RegExp(ABSOLUTE_PATH), { message: 'must be an absolute path in the container' })
+      .meta({ description: "The command's working directory in the container.", examples: ['/app'] })
       .optional(),
     user: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, {
         message: 'must look like name, uid or uid:gid',
       })
-      .meta({ examples: ['1000:1000', 'nobody'] })
+      .meta({ description: 'Run as this user: name, uid or uid:gid.', examples: ['1000:1000', 'nobody'] })
       .optional(),
     network: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, {
         message: 'must be a network name like bridge, none or my-net',
       })
-      .meta({ examples: ['none', 'bridge', 'etl-net'] })
+      .meta({
+        description: 'The network to attach the container to (`none`: no network). Default: Docker bridge.',
+        examples: ['none', 'bridge', 'etl-net'],
+      })
       .optional(),
     pull_policy: z
       .enum(['if-not-present', 'always', 'never'])
@@ -207,10 +231,10 @@ export const dockerConfigSchema = z
   .meta({
     examples: [
       {
-        image: 'ubuntu:20.04',
-        command: ['python', 'script.py'],
+        image: 'python:3.12-slim',
+        command: ['python', '-c', "print('hello from a container')"],
         environment: { ENV_VAR: 'value' },
-        volumes: [{ source: '/host/path', target: '/container/path', read_only: true }],
+        volumes: [{ source: 'cache-volume', target: '/cache', read_only: false }],
         resources: { cpu_limit: '1.0', memory_limit: '512m' },
       },
     ],

@@ -116,7 +116,10 @@ export const retrySchema = z
 export const httpConfigSchema = z
   .strictObject({
     url: httpUrl.meta({ description: 'The URL to call.', examples: ['https://api.example.com/v1/items'] }),
-    method: z.enum(METHODS).default('GET'),
+    method: z
+      .enum(METHODS)
+      .default('GET')
+      .meta({ description: 'The HTTP method. GET and HEAD send no body.' }),
     query: params.optional().meta({
       description: 'Query parameters added to the URL (arrays repeat the key).',
       examples: [{ page: 2, tag: ['a', 'b'] }],

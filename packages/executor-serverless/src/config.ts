@@ -12,6 +12,10 @@ const httpUrl = (description: string) =>
     .regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL')
     .meta({ description });
 
+/** The key that picks a provider's or a credentials' variant, described. */
+const kind = <const T extends string>(value: T, description: string) =>
+  z.literal(value).meta({ description });
+
 const method = z
   .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
   .meta({ description: 'HTTP method used to call the function. Default POST (GET sends no body).' });
@@ -34,24 +38,36 @@ const awsCredentials = z
   .discriminatedUnion('type', [
     z
       .object({
-        type: z.literal('aws_iam'),
+        type: kind('aws_iam', 'Static keys of an IAM user or role.'),
         access_key: z
           .string()
           .min(16)
           .max(128)
-          .meta({ examples: ['AKIAIOSFODNN7EXAMPLE'] }),
+          .meta({ description: 'AWS access key id.', examples: ['AKIAIOSFODNN7EXAMPLE'] }),
         secret_key: secret('AWS secret access key.'),
         session_token: secret('Session token of temporary credentials.').optional(),
       })
       .strict(),
-    z.object({ type: z.literal('profile'), profile: z.string().min(1) }).strict(),
-    z.object({ type: z.literal('default') }).strict(),
+    z
+      .object({
+        type: kind('profile', 'A named profile of the shared config and credentials files.'),
+        profile: z
+          .string()
+          .min(1)
+          .meta({ description: 'The profile name (~/.aws/config).', examples: ['deploy'] }),
+      })
+      .strict(),
+    z
+      .object({
+        type: kind('default', "The SDK's default provider chain (environment, files, instance role)."),
+      })
+      .strict(),
   ])
   .meta({ description: 'Static keys (aws_iam), a named profile, or the default provider chain (default).' });
 
 export const awsConfigSchema = z
   .object({
-    provider: z.literal('aws'),
+    provider: kind('aws', 'AWS Lambda.'),
     ...common,
     function: z
       .string()
@@ -66,11 +82,15 @@ export const awsConfigSchema = z
         examples: ['us-east-1'],
       }),
     credentials: awsCredentials.optional(),
-    invocation_type: z.enum(['sync', 'async', 'dry_run']).optional(),
+    invocation_type: z.enum(['sync', 'async', 'dry_run']).optional().meta({
+      description:
+        '`sync` waits for the answer (RequestResponse, default), `async` queues the event (Event), `dry_run` checks access and parameters only (DryRun).',
+    }),
     qualifier: z
       .string()
       .regex(/^[a-zA-Z0-9$_-]{1,128}$/, 'must be a version number or alias name')
-      .optional(),
+      .optional()
+      .meta({ description: 'The version or alias to invoke. Default $LATEST.', examples: ['prod', '3'] }),
     endpoint: httpUrl('Lambda API endpoint, e.g. LocalStack or a VPC endpoint.').optional(),
     max_attempts: z
       .number()
@@ -92,18 +112,25 @@ const gcpCredentials = z
   .discriminatedUnion('type', [
     z
       .object({
-        type: z.literal('service_account'),
+        type: kind('service_account', 'A service-account key.'),
         key: secret('Service-account key file contents (JSON).'),
       })
       .strict(),
-    z.object({ type: z.literal('default') }).strict(),
-    z.object({ type: z.literal('none') }).strict(),
+    z
+      .object({
+        type: kind(
+          'default',
+          'Application Default Credentials: key file in the environment, gcloud, metadata server.',
+        ),
+      })
+      .strict(),
+    z.object({ type: kind('none', 'No ID token: a public function or an emulator.') }).strict(),
   ])
   .meta({ description: 'Service-account key, Application Default Credentials (default), or none.' });
 
 export const gcpConfigSchema = z
   .object({
-    provider: z.literal('gcp'),
+    provider: kind('gcp', 'Google Cloud Functions (2nd gen and 1st gen HTTP functions).'),
     ...common,
     function: z
       .string()
@@ -115,13 +142,24 @@ export const gcpConfigSchema = z
     region: z
       .string()
       .regex(/^[a-z]+-[a-z]+[0-9]$/, 'must look like us-central1')
-      .optional(),
+      .optional()
+      .meta({
+        description: 'Region of the function, with project, to find it by its short name.',
+        examples: ['us-central1'],
+      }),
     project: z
       .string()
       .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id')
-      .optional(),
+      .optional()
+      .meta({
+        description: 'Project id of the function, with region, to find it by its short name.',
+        examples: ['my-project-123'],
+      }),
     credentials: gcpCredentials.optional(),
-    invocation_type: z.enum(['sync', 'dry_run']).optional(),
+    invocation_type: z.enum(['sync', 'dry_run']).optional().meta({
+      description:
+        '`sync` calls the function (default); `dry_run` resolves its URL and gets a token, and calls nothing.',
+    }),
     endpoint: httpUrl('Function URL; when absent it is resolved with getFunction.').optional(),
     api_endpoint: httpUrl('Cloud Functions API endpoint (emulators, private endpoints).').optional(),
     audience: z
@@ -137,37 +175,85 @@ export const gcpConfigSchema = z
 
 const azureCredentials = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('function_key'), key: secret('Function key (x-functions-key).') }).strict(),
     z
       .object({
-        type: z.literal('client_secret'),
-        tenant_id: z.string().min(1),
-        client_id: z.string().min(1),
+        type: kind('function_key', 'A function key, sent as x-functions-key.'),
+        key: secret('Function key (x-functions-key).'),
+      })
+      .strict(),
+    z
+      .object({
+        type: kind('client_secret', 'An Entra ID app registration: fetches the function key through ARM.'),
+        tenant_id: z
+          .string()
+          .min(1)
+          .meta({
+            description: 'Directory (tenant) id of the app registration.',
+            examples: ['00000000-0000-0000-0000-000000000000'],
+          }),
+        client_id: z
+          .string()
+          .min(1)
+          .meta({
+            description: 'Application (client) id of the app registration.',
+            examples: ['00000000-0000-0000-0000-000000000000'],
+          }),
         client_secret: secret('Client secret of the app registration.'),
         authority_host: httpUrl('Microsoft Entra authority host.').optional(),
       })
       .strict(),
-    z.object({ type: z.literal('managed_identity'), client_id: z.string().min(1).optional() }).strict(),
-    z.object({ type: z.literal('default') }).strict(),
+    z
+      .object({
+        type: kind(
+          'managed_identity',
+          'The managed identity of the Azure host: fetches the key through ARM.',
+        ),
+        client_id: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'Client id of a user-assigned identity. Default: the system-assigned one.' }),
+      })
+      .strict(),
+    z
+      .object({
+        type: kind('default', 'DefaultAzureCredential (environment, workload identity, Azure CLI…).'),
+      })
+      .strict(),
   ])
   .meta({ description: 'A function key, or Entra ID credentials used to fetch one through ARM listkeys.' });
 
 export const azureConfigSchema = z
   .object({
-    provider: z.literal('azure'),
+    provider: kind('azure', 'Azure Functions (HTTP triggers).'),
     ...common,
     function: z
       .string()
       .regex(/^[a-zA-Z0-9_-]+$/, 'must be a function name')
-      .meta({ examples: ['HttpTrigger1'] }),
+      .meta({ description: 'The function name in its function app.', examples: ['HttpTrigger1'] }),
     app: z
       .string()
       .regex(/^[a-zA-Z0-9-]{2,60}$/, 'must be a function app name')
-      .optional(),
-    subscription_id: z.string().min(1).optional(),
-    resource_group: z.string().min(1).optional(),
+      .optional()
+      .meta({
+        description: 'The function app: the URL is https://{app}.azurewebsites.net/api/{function}.',
+        examples: ['my-function-app'],
+      }),
+    subscription_id: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Subscription of the function app, to fetch the function key through ARM.' }),
+    resource_group: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Resource group of the function app, to fetch the function key through ARM.' }),
     credentials: azureCredentials,
-    invocation_type: z.enum(['sync', 'dry_run']).optional(),
+    invocation_type: z.enum(['sync', 'dry_run']).optional().meta({
+      description:
+        '`sync` calls the function (default); `dry_run` resolves its URL and key, and calls nothing.',
+    }),
     endpoint: httpUrl('Function URL. Default https://{app}.azurewebsites.net/api/{function}.').optional(),
     api_endpoint: httpUrl(
       'Azure Resource Manager endpoint. Default https://management.azure.com.',
@@ -190,6 +276,21 @@ export const serverlessConfigSchema = z
           secret_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
         },
         timeout: '30s',
+      },
+      {
+        provider: 'gcp',
+        function: 'my-function',
+        project: 'my-project-123',
+        region: 'us-central1',
+        credentials: { type: 'default' },
+      },
+      {
+        provider: 'azure',
+        function: 'HttpTrigger1',
+        app: 'my-function-app',
+        subscription_id: '00000000-0000-0000-0000-000000000000',
+        resource_group: 'my-resource-group',
+        credentials: { type: 'function_key', key: 'your-function-key' },
       },
     ],
   });

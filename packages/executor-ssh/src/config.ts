@@ -89,48 +89,56 @@ export const uploadSchema = z.strictObject({
 });
 
 /** `executor_config` of an `ssh` work. Defined once: the TS type and the JSON Schema come from it. */
-export const sshConfigSchema = z.strictObject({
-  ...endpointShape,
-  jump_host: endpointSchema.optional().meta({
-    description: 'One bastion to connect through (like ProxyJump): its own address, login and host key.',
-  }),
-  command: z.union([z.string().min(1), z.array(z.string()).min(1)]).meta({
-    description:
-      'The remote command. A string is shell code for the remote login shell; an array is a program and its arguments, each quoted for a POSIX shell.',
-    examples: ['systemctl restart app && journalctl -u app -n 20', ['ls', '-l', '/srv/my app']],
-  }),
-  environment: z.record(envName, z.string()).optional().meta({
-    description: 'Variables set for the command. Not secret: they are part of the remote command line.',
-  }),
-  secret_environment: z
-    .record(envName, z.string().meta({ writeOnly: true }))
-    .optional()
-    .meta({
-      description:
-        "Variables set for the command, sent over the session's standard input (never on a command line) and masked everywhere.",
+export const sshConfigSchema = z
+  .strictObject({
+    ...endpointShape,
+    jump_host: endpointSchema.optional().meta({
+      description: 'One bastion to connect through (like ProxyJump): its own address, login and host key.',
     }),
-  cwd: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: "Remote working directory (must exist); a leading `~` is the login's home." }),
-  pty: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Allocate a pseudo-terminal: stderr is merged into stdout, lines end in CRLF.' }),
-  remote_shell: z.enum(['posix', 'none']).default('posix').meta({
-    description:
-      '`posix`: the login shell is a POSIX shell; environment, cwd and the stop of the whole process group are prepared as shell code. `none`: the command string is sent as is (network gear, Windows); environment goes as SSH env requests the server must accept (AcceptEnv).',
-  }),
-  upload: z
-    .array(uploadSchema)
-    .optional()
-    .meta({ description: 'Files written over SFTP before the command runs, in order.' }),
-  kill_grace_period: duration(
-    'On timeout or cancel: time between SIGTERM and SIGKILL of the remote process group.',
-  ).default('5s'),
-  connect_timeout: duration('Time allowed to connect, verify the host key and authenticate.').default('20s'),
-});
+    command: z.union([z.string().min(1), z.array(z.string()).min(1)]).meta({
+      description:
+        'The remote command. A string is shell code for the remote login shell; an array is a program and its arguments, each quoted for a POSIX shell.',
+      examples: ['systemctl restart app && journalctl -u app -n 20', ['ls', '-l', '/srv/my app']],
+    }),
+    environment: z.record(envName, z.string()).optional().meta({
+      description: 'Variables set for the command. Not secret: they are part of the remote command line.',
+    }),
+    secret_environment: z
+      .record(envName, z.string().meta({ writeOnly: true }))
+      .optional()
+      .meta({
+        description:
+          "Variables set for the command, sent over the session's standard input (never on a command line) and masked everywhere.",
+      }),
+    cwd: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Remote working directory (must exist); a leading `~` is the login's home." }),
+    pty: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Allocate a pseudo-terminal: stderr is merged into stdout, lines end in CRLF.' }),
+    remote_shell: z.enum(['posix', 'none']).default('posix').meta({
+      description:
+        '`posix`: the login shell is a POSIX shell; environment, cwd and the stop of the whole process group are prepared as shell code. `none`: the command string is sent as is (network gear, Windows); environment goes as SSH env requests the server must accept (AcceptEnv).',
+    }),
+    upload: z
+      .array(uploadSchema)
+      .optional()
+      .meta({ description: 'Files written over SFTP before the command runs, in order.' }),
+    kill_grace_period: duration(
+      'On timeout or cancel: time between SIGTERM and SIGKILL of the remote process group.',
+    ).default('5s'),
+    connect_timeout: duration('Time allowed to connect, verify the host key and authenticate.').default(
+      '20s',
+    ),
+  })
+  .meta({
+    // a whole config, as `ubom new ssh` writes it: one way to authenticate (the host key is checked
+    // against the known_hosts files of the plugin config)
+    examples: [{ host: 'build-1.example.com', username: 'deploy', agent: true, command: 'uptime' }],
+  });
 
 /**
  * `executor_config` as written by a user (defaults not yet applied). `timeout` is the kernel's: every
