@@ -51,17 +51,20 @@ describe('config schema', () => {
     expect(secrets.sort()).toEqual(['s1', 's2', 's3', 's4', 's5']);
   });
 
-  it('is draft 2020-12, closed to unknown keys, with the seed example', () => {
+  it('is draft 2020-12, closed to unknown keys, with the seed example first, then one per other provider', () => {
     expect(serverlessConfigJsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(JSON.stringify(serverlessConfigJsonSchema)).toContain('"additionalProperties":false');
     expect(serverlessConfigJsonSchema.examples).toEqual([
       expect.objectContaining({ provider: 'aws', function: 'my-lambda-function' }),
+      expect.objectContaining({ provider: 'gcp' }),
+      expect.objectContaining({ provider: 'azure' }),
     ]);
     expect(createPlugin().getSchema().config).toBe(serverlessConfigJsonSchema);
   });
 
-  it('accepts the seed example', async () => {
-    const example = (serverlessConfigJsonSchema.examples as Record<string, unknown>[])[0] ?? {};
+  it.each(
+    (serverlessConfigJsonSchema.examples as Record<string, unknown>[]).map((e) => [e.provider, e] as const),
+  )('accepts the %s example (ubom new starts from it)', async (_provider, example) => {
     await expect(registry.validateWork(work(example))).resolves.toBeUndefined();
   });
 
