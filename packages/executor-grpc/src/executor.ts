@@ -1,4 +1,4 @@
-import { defineExecutor, throwIfAborted, timeoutOf } from '@ubom/core';
+import { defineExecutor, type RunOutcome, throwIfAborted, timeoutOf } from '@ubom/core';
 import { version } from '../package.json';
 import { exchange } from './call';
 import { crossFieldIssues, grpcConfigSchema, SCOPE } from './config';
@@ -10,6 +10,7 @@ import { grpcPluginConfigSchema } from './plugin-config';
 import { buildMetadata, deadlineAfter, encodeRequests, preview } from './request';
 import { ReflectionRefused } from './sources';
 import { GrpcState } from './state';
+import { callAttributes, recordCall, withTraceContext } from './telemetry';
 
 export const GRPC_WORK_TYPE = 'grpc';
 
@@ -38,43 +39,49 @@ export const createPlugin = defineExecutor({
   validate: ({ config }) => crossFieldIssues(config),
   dryRun,
 
-  async run({ config, work, state, signal, timeoutMs, log, secret }) {
-    const lease = await state.lease(config);
-    try {
-      const metadata = buildMetadata(config.metadata, secret);
-      const deadline =
-        timeoutMs === undefined ? undefined : deadlineAfter(timeoutMs + DEADLINE_AFTER_KERNEL_MS);
-      let method: ResolvedMethod;
+  async run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
+    const attributes = callAttributes(config.method, config.endpoint);
+    return span(config.method, attributes, async (s) => {
+      const recorded = (outcome: RunOutcome): RunOutcome => {
+        recordCall(s, outcome, attributes);
+        return outcome;
+      };
+      const lease = await state.lease(config);
       try {
-        method = await state.method(config, lease, metadata, deadline, signal);
-      } catch (error) {
-        if (error instanceof ReflectionRefused) return noCallOutcome(config, error);
-        if (timeoutOf(signal.reason) !== undefined) return noCallOutcome(config, undefined);
-        throw error;
+        const metadata = buildMetadata(config.metadata, secret);
+        withTraceContext(metadata, traceCarrier());
+        const deadline =
+          timeoutMs === undefined ? undefined : deadlineAfter(timeoutMs + DEADLINE_AFTER_KERNEL_MS);
+        let method: ResolvedMethod;
+        try {
+          method = await state.method(config, lease, metadata, deadline, signal);
+        } catch (error) {
+          if (error instanceof ReflectionRefused) return recorded(noCallOutcome(config, error));
+          if (timeoutOf(signal.reason) !== undefined) return recorded(noCallOutcome(config, undefined));
+          throw error;
+        }
+        const requests = encodeRequests(method, config, work);
+        throwIfAborted(signal, SCOPE);
+        const done = await exchange({
+          client: lease.client,
+          method,
+          requests,
+          metadata,
+          deadline,
+          signal,
+          onResponse: method.responseStream
+            ? (message) => log('info', preview(message), 'stdout')
+            : undefined,
+        });
+        // cancelled or shut down: the kernel rejects with AbortError whatever this returns
+        const timedOut = done.status.aborted && timeoutOf(signal.reason) !== undefined;
+        return recorded(
+          toOutcome({ method, endpoint: config.endpoint, exchange: done, sent: requests.length, timedOut }),
+        );
+      } finally {
+        state.pool.release(lease);
       }
-      const requests = encodeRequests(method, config, work);
-      throwIfAborted(signal, SCOPE);
-      const done = await exchange({
-        client: lease.client,
-        method,
-        requests,
-        metadata,
-        deadline,
-        signal,
-        onResponse: method.responseStream ? (message) => log('info', preview(message), 'stdout') : undefined,
-      });
-      // cancelled or shut down: the kernel rejects with AbortError whatever this returns
-      const timedOut = done.status.aborted && timeoutOf(signal.reason) !== undefined;
-      return toOutcome({
-        method,
-        endpoint: config.endpoint,
-        exchange: done,
-        sent: requests.length,
-        timedOut,
-      });
-    } finally {
-      state.pool.release(lease);
-    }
+    });
   },
 });
 
