@@ -11,8 +11,8 @@ const script = (name: string) =>
 describe('examples/custom-plugin', () => {
   it('pnpm plugins lists ubom-plugin-greeting from its manifest, beside the embedded process executor', async () => {
     const { stdout } = await script('plugins');
-    expect(stdout).toMatch(/^ubom-plugin-greeting\s+1\.0\.0\s+greeting\s+available$/m);
-    expect(stdout).toMatch(/^@ubom\/executor-process\s+\S+\s+process\s+available$/m);
+    expect(stdout).toMatch(/^ubom-plugin-greeting\s+1\.0\.0\s+greeting\s+available\b/m);
+    expect(stdout).toMatch(/^@ubom\/executor-process\s+\S+\s+process\s+available\b/m);
   });
 
   it('pnpm start runs the greeting work on the discovered plugin', async () => {

@@ -28,7 +28,7 @@ describe('examples/grpc', () => {
     );
     expect('code' in failure && failure.code).toBe(2);
     expect(failure.stderr).toContain(
-      '  - executor_config.method: method "SayHelo" does not exist on demo.Greeter — did you mean "SayHello"? (methods: SayHello, Countdown)\n',
+      '  - executor_config.method: method "SayHelo" does not exist on demo.Greeter — did you mean "SayHello"? (methods: SayHello, Countdown) (<stdin>:1:',
     );
   });
 });

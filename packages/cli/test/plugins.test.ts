@@ -306,7 +306,7 @@ describe('ubom run with discovered plugins', () => {
     const { code, stderr } = await cli(['run', '-'], { input: work('teleport') });
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '[ubom] no executor for type "teleport" — known types: process, docker, grpc, serverless, dup, greet, hang, liar, nocreate, shout, sick; ' +
+      '[ubom] no executor for type "teleport" — known types: process, docker, grpc, serverless, http, ssh, dup, greet, hang, liar, nocreate, shout, sick; ' +
         `plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name> (searched: current folder ${project.root} (and parents); ubom install `,
     );
   });

@@ -35,7 +35,7 @@ describe('ubom schema', () => {
     const { code, stderr } = await ubom(['schema', 'quantum']);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless, ssh; ' +
+      '[ubom] no executor for type "quantum" — known types: process, docker, grpc, serverless, http, ssh; ' +
         'plugins are npm packages named ubom-plugin-<name> or @<scope>/ubom-plugin-<name> (searched: current folder ',
     );
   });
