@@ -12,6 +12,7 @@ import {
   suggest,
   type UbomConfig,
   ValidationError,
+  type WorkSchema,
 } from '@ubom/core';
 import { describeRoots, discoveryRoots, type RootsOptions } from './roots';
 
@@ -57,6 +58,14 @@ export interface Executors {
   load(type: string): Promise<void>;
   /** Loads every usable plugin; failures are recorded in `missing`, never thrown. */
   loadAll(): Promise<void>;
+  /** The work types an available plugin serves (manifests only). */
+  servedTypes(): string[];
+  /**
+   * The schema of `type` from its plugin, imported and created but not initialized: nothing is asked
+   * of the backend (no engine, host or account needed). Throws the registry's `NotFoundError`, with its
+   * hint ("did you mean", "install …"), when no plugin serves `type`.
+   */
+  schemaOf(type: string): Promise<WorkSchema>;
   /** Shuts every loaded plugin down; bounded, never throws. */
   shutdown(): Promise<void>;
 }
@@ -173,6 +182,13 @@ export async function openExecutors(options: OpenOptions): Promise<Executors> {
     load,
     loadAll: async () => {
       await Promise.all([...serving.keys()].map((type) => load(type).catch(() => undefined)));
+    },
+    servedTypes: () => [...serving.keys()],
+    schemaOf: async (type) => {
+      const plugin = serving.get(type);
+      if (!plugin) return registry.getSchema(type); // throws NOT_FOUND with the hint
+      if (registry.hasExecutor(type)) return registry.getSchema(type);
+      return (await loadDiscoveredPlugin(plugin)).getSchema();
     },
     shutdown: async () => {
       await opened.shutdown({ timeoutMs: 5000 });

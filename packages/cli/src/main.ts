@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
 import { configCommand } from './commands/config';
+import { newCommand } from './commands/new';
 import { pluginsHealthCommand, pluginsListCommand } from './commands/plugins';
 import { QUEUE_COMMANDS, registerQueue } from './commands/queue';
 import { runCommand } from './commands/run';
@@ -79,9 +80,33 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .description('check a work without running it: every problem with its JSON path')
     .argument('<file>', 'work file (JSON), or - to read it from stdin')
     .option('--resolve', 'also resolve its secret references through the configured providers')
-    .action(async (file: string, flags: { resolve?: boolean }) => {
+    .option(
+      '--no-dry-run',
+      "skip the executor's dry run against its backend (the program, image, host…): schema and executor checks only",
+    )
+    .action(async (file: string, flags: { resolve?: boolean; dryRun?: boolean }) => {
       code = await validateCommand(file, flags, ctx());
     });
+
+  program
+    .command('new')
+    .description(
+      'write a starter work of a type from its schema (required keys filled, defaults, a "$schema" line)',
+    )
+    .argument('<type>', 'work type, e.g. process (ubom types lists them)')
+    .argument('[file]', 'the work file to write (default: print it to stdout)')
+    .option('--force', 'overwrite the file if it exists')
+    .option(
+      '--variant <value>',
+      'pick a branch where the config has variants, e.g. gcp for serverless (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action(
+      async (type: string, file: string | undefined, flags: { force?: boolean; variant?: string[] }) => {
+        code = await newCommand(type, file, flags, ctx());
+      },
+    );
 
   program
     .command('config')

@@ -7,6 +7,7 @@ import { AwsDriver } from './providers/aws';
 import { AzureDriver } from './providers/azure';
 import { GcpDriver } from './providers/gcp';
 import type { InvokeRequest, ProviderDriver, TimeLimit } from './providers/types';
+import { invokedAttributes, recordInvocation } from './telemetry';
 
 export const SERVERLESS_WORK_TYPE = 'serverless';
 
@@ -65,19 +66,26 @@ export const createPlugin = defineExecutor({
       dryRun: true,
       log: nothing,
       secret: nothing,
+      trace: {},
     });
     return outcome.outputs;
   },
 
-  run({ config, work, state, signal, timeoutMs, log, secret }) {
-    return state.invoke({
-      config,
-      payload: config.payload !== undefined ? config.payload : (work.inputs ?? {}),
-      signal,
-      limit: timeLimit(timeoutMs, work),
-      dryRun: false,
-      log,
-      secret,
+  run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
+    const attributes = invokedAttributes(config);
+    return span(`${config.function} invoke`, attributes, async (s) => {
+      const outcome = await state.invoke({
+        config,
+        payload: config.payload !== undefined ? config.payload : (work.inputs ?? {}),
+        signal,
+        limit: timeLimit(timeoutMs, work),
+        dryRun: false,
+        log,
+        secret,
+        trace: traceCarrier(),
+      });
+      recordInvocation(s, outcome, attributes);
+      return outcome;
     });
   },
 });

@@ -1,6 +1,8 @@
+import type { TraceCarrier } from '@ubom/core';
 import { UnavailableError } from '@ubom/core';
 import { SCOPE } from './config';
 import { httpOutcome, type Outcome } from './mapping';
+import { traceHeaders } from './telemetry';
 
 export interface HttpInvoke {
   url: string;
@@ -9,6 +11,8 @@ export interface HttpInvoke {
   payload: unknown;
   signal: AbortSignal;
   provider: 'gcp' | 'azure';
+  /** Sent as `traceparent` / `tracestate` headers. */
+  trace: TraceCarrier;
 }
 
 /**
@@ -26,6 +30,7 @@ export async function invokeHttp(call: HttpInvoke): Promise<Outcome> {
       headers: {
         accept: 'application/json, */*;q=0.5',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...traceHeaders(call.trace),
         ...call.headers,
       },
       ...(body === undefined ? {} : { body }),

@@ -22,6 +22,7 @@ export function startAwsStandIn(): Promise<LambdaServer> {
     functions: {
       echo: { handler: 'echo.mjs', timeout: 3, versions: ['1', '2'], aliases: { live: '2' } },
       fail: { handler: 'fail.mjs' },
+      context: { handler: 'context.mjs' },
       logs: { handler: 'logs.mjs' },
       secret: { handler: 'secret.mjs' },
       slow: { handler: 'slow.mjs', timeout: 60 },

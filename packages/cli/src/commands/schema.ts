@@ -1,6 +1,7 @@
 import type { JSONSchema } from '@ubom/core';
 import type { CommandContext } from '../context';
 import { EXIT, InputError } from '../errors';
+import type { Executors } from '../executors';
 import { openProject } from '../project';
 import { table } from '../render';
 
@@ -65,6 +66,26 @@ export function workFileSchema(schemas: ReadonlyMap<string, { config: JSONSchema
   };
 }
 
+/**
+ * The work-file schema of `types`, else of every installed type (a plugin that fails to load is then
+ * left out: the others still get an editor schema).
+ */
+export async function workFileSchemaOf(executors: Executors, types: readonly string[] = []) {
+  const wanted = types.length > 0 ? types : executors.servedTypes();
+  const found = await Promise.all(
+    wanted.map((type) =>
+      executors.schemaOf(type).then(
+        (schema) => [type, schema] as const,
+        (error: unknown) => {
+          if (types.length > 0) throw error;
+          return undefined;
+        },
+      ),
+    ),
+  );
+  return workFileSchema(new Map(found.filter((entry) => entry !== undefined)));
+}
+
 const typeName = (s: Record<string, unknown>): string => {
   if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
   if (s.const !== undefined) return JSON.stringify(s.const);
@@ -103,7 +124,8 @@ export function fieldRows(schema: JSONSchema, prefix = ''): string[][] {
 /**
  * `ubom schema <type>`: the JSON Schema of a type's `executor_config` (`--full`: the whole WorkSchema;
  * `--table`: a readable field list). `ubom schema --work [type…]`: the schema of a whole work file for
- * the given types, else every installed one.
+ * the given types, else every installed one. Plugins are imported but not initialized: printing a
+ * schema needs no engine, host or account.
  */
 export async function schemaCommand(
   types: string[],
@@ -115,16 +137,12 @@ export async function schemaCommand(
   const { executors } = await openProject(ctx);
   try {
     if (flags.work) {
-      if (types.length === 0) await executors.loadAll();
-      else for (const type of types) await executors.load(type);
-      const wanted = types.length > 0 ? types : executors.loaded.flatMap((e) => e.types);
-      const schemas = new Map(wanted.map((type) => [type, executors.registry.getSchema(type)] as const));
-      ctx.io.stdout.write(`${JSON.stringify(workFileSchema(schemas), null, 2)}\n`);
+      const schema = await workFileSchemaOf(executors, types);
+      ctx.io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
       return EXIT.ok;
     }
     const type = types[0] as string;
-    await executors.load(type);
-    const schema = executors.registry.getSchema(type);
+    const schema = await executors.schemaOf(type);
     if (flags.table) {
       const head = ['KEY', 'TYPE', 'REQUIRED', 'DEFAULT', 'DESCRIPTION', 'SECRET'];
       ctx.io.stdout.write(`${table([head, ...fieldRows(schema.config)])}\n`);

@@ -7,11 +7,12 @@ import { clip, formatIssues, paletteFor } from '../render';
 
 /**
  * Schema and executor checks, and the executor's dry run against its backend (the program is on PATH,
- * the image is on the engine…); nothing runs. Every problem at once with its JSON path.
+ * the image is on the engine…; `dryRun: false` skips it); nothing runs. Every problem at once with its
+ * JSON path.
  */
 export async function validateCommand(
   file: string,
-  flags: { resolve?: boolean },
+  flags: { resolve?: boolean; dryRun?: boolean },
   ctx: CommandContext,
 ): Promise<number> {
   const { io } = ctx;
@@ -19,7 +20,7 @@ export async function validateCommand(
   const { executors } = await openProject(ctx, file);
   try {
     await executors.registry.validateWork(work as Work, {
-      dryRun: true,
+      dryRun: flags.dryRun !== false,
       resolveSecrets: flags.resolve === true,
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { ClientCache, cacheKey, TtlCache } from '../cache';
 import { type AwsConfig, awsRegion, SCOPE } from '../config';
 import { loadOptional } from '../lazy';
 import { lambdaOutcome, type Outcome } from '../mapping';
+import { lambdaClientContext } from '../telemetry';
 import type { InvokeRequest, ProviderDriver } from './types';
 
 type LambdaSdk = typeof Lambda;
@@ -115,6 +116,8 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
     if (type === 'sync') input.LogType = 'Tail';
     else input.InvocationType = INVOCATION_TYPES[type];
     if (config.qualifier) input.Qualifier = config.qualifier;
+    const clientContext = lambdaClientContext(request.trace);
+    if (clientContext && type !== 'dry_run') input.ClientContext = clientContext;
     let out: Lambda.InvokeCommandOutput;
     try {
       out = await client.send(new sdk.InvokeCommand(input), { abortSignal: signal });

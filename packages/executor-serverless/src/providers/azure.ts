@@ -82,6 +82,7 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
       payload: request.payload,
       signal,
       provider: 'azure',
+      trace: request.trace,
     });
   }
 

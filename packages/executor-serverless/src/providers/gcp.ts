@@ -102,6 +102,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
         payload: request.payload,
         signal,
         provider: 'gcp',
+        trace: request.trace,
       });
       Object.assign(outcome.outputs, known);
       return outcome;

@@ -1,4 +1,4 @@
-import type { LogLevel, LogSource } from '@ubom/core';
+import type { LogLevel, LogSource, TraceCarrier } from '@ubom/core';
 import type { Outcome } from '../mapping';
 
 /** How long the work may run, and where that was set (for messages). */
@@ -18,6 +18,8 @@ export interface InvokeRequest<C> {
   limit: TimeLimit | undefined;
   /** Only check the function can be called (`dryRun`): resolve it, get credentials, call nothing. */
   dryRun: boolean;
+  /** W3C trace context for the function (`{}` when there is none or the work opted out). */
+  trace: TraceCarrier;
   log(level: LogLevel, message: string, source?: LogSource): void;
   /** Registers a credential obtained while running (a fetched key, a token) so it is masked. */
   secret(value: string | undefined): void;
