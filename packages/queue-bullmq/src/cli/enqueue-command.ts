@@ -57,6 +57,7 @@ export async function enqueueCommand(file: string, flags: EnqueueFlags, r: Resol
   if (flags.runId !== undefined && typeof context === 'object' && context !== null)
     context.runId = flags.runId;
   const options = enqueueOptions(flags);
+  const telemetry = await r.telemetry({ command: 'enqueue', prometheus: false });
   const queue = new WorkQueue(connectionOf(flags, io));
   try {
     const handle = await queue.enqueue(work, context, options);
@@ -95,5 +96,6 @@ export async function enqueueCommand(file: string, flags: EnqueueFlags, r: Resol
     }
   } finally {
     await queue.close();
+    await telemetry.shutdown();
   }
 }

@@ -6,7 +6,7 @@ import { type QueueCommandsOptions, resolveOptions } from './io';
 import { cancelCommand, statusCommand } from './queue-commands';
 import { type WorkerFlags, workerCommand } from './worker-command';
 
-export type { QueueCommandsOptions } from './io';
+export type { CommandTelemetry, QueueCommandsOptions, TelemetryRequest } from './io';
 
 /**
  * Adds `worker`, `enqueue` and `queue status|cancel` to a commander program (the `ubom` CLI, or yours).
@@ -31,7 +31,9 @@ export function registerQueueCommands(program: Command, options: QueueCommandsOp
         'how long completed jobs stay in Redis',
         RETENTION_DEFAULTS.completed,
       )
-      .option('--keep-failed <duration>', 'how long failed jobs stay in Redis', RETENTION_DEFAULTS.failed),
+      .option('--keep-failed <duration>', 'how long failed jobs stay in Redis', RETENTION_DEFAULTS.failed)
+      .option('--metrics-port <port>', 'serve /metrics (Prometheus), /healthz and /readyz on this port')
+      .option('--metrics-host <host>', 'interface of --metrics-port (0.0.0.0: every one)', '127.0.0.1'),
   ).action(async (flags: WorkerFlags) => workerCommand(flags, r));
 
   connectionOptions(

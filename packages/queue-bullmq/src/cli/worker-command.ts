@@ -1,5 +1,6 @@
-import type { Logger } from '@ubom/core';
+import { type Logger, ValidationError } from '@ubom/core';
 import { redact } from '../shared/connection';
+import { serveWorkerEndpoints, type WorkerEndpoints } from '../worker/endpoints';
 import type { WorkWorkerOptions } from '../worker/options';
 import type { RetentionOptions } from '../worker/retention';
 import { WorkWorker } from '../worker/worker';
@@ -11,6 +12,16 @@ export interface WorkerFlags extends ConnectionFlags {
   grace?: string;
   keepCompleted?: string;
   keepFailed?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+}
+
+function port(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw ValidationError.single('--metrics-port', `must be a port number (0 to 65535), got "${value}"`);
+  return n;
 }
 
 /** One line per event on stderr: `[ubom] [worker] message key=value …`. */
@@ -37,24 +48,50 @@ export async function workerCommand(flags: WorkerFlags, r: Resolved): Promise<vo
   const failed = durationMs(flags.keepFailed, '--keep-failed');
   if (completed !== undefined) retention.completed = completed;
   if (failed !== undefined) retention.failed = failed;
+  const metricsPort = port(flags.metricsPort);
   const options: WorkWorkerOptions = { ...conn, concurrency, graceMs, logger, retention };
-  if (r.loadExecutors) {
-    const executors = await r.loadExecutors();
-    options.registry = executors.registry;
-    options.loader = { shutdownAll: () => executors.shutdown() };
+  const telemetry = await r.telemetry({ command: 'worker', prometheus: metricsPort !== undefined });
+  let endpoints: WorkerEndpoints | undefined;
+  try {
+    if (r.loadExecutors) {
+      const executors = await r.loadExecutors();
+      options.registry = executors.registry;
+      options.loader = {
+        shutdownAll: () => executors.shutdown(),
+        ...(executors.health ? { healthCheckAll: executors.health } : {}),
+      };
+    }
+    const worker = new WorkWorker(options);
+    const closed = new Promise<void>((resolve) => {
+      if (r.handleSignals) worker.handleSignals(() => resolve());
+    });
+    try {
+      // before start: /healthz answers, and /readyz says why not while Redis is out of reach
+      if (metricsPort !== undefined) {
+        endpoints = await serveWorkerEndpoints({
+          port: metricsPort,
+          ...(flags.metricsHost ? { host: flags.metricsHost } : {}),
+          worker,
+          ...(telemetry.metrics ? { metrics: telemetry.metrics } : {}),
+        });
+      }
+      await worker.start();
+    } catch (error) {
+      await worker.close({ graceMs: 0 });
+      throw error;
+    }
+    logger.info('ready', {
+      queue: worker.name,
+      redis: redact(conn.connection),
+      concurrency,
+      sealed: conn.secretKey ? 'yes' : 'no',
+      metrics: endpoints?.url,
+    });
+    await closed;
+    logger.info('stopped', { queue: worker.name });
+    r.setExitCode(EXIT.ok);
+  } finally {
+    await endpoints?.close();
+    await telemetry.shutdown();
   }
-  const worker = new WorkWorker(options);
-  const closed = new Promise<void>((resolve) => {
-    if (r.handleSignals) worker.handleSignals(() => resolve());
-  });
-  await worker.start();
-  logger.info('ready', {
-    queue: worker.name,
-    redis: redact(conn.connection),
-    concurrency,
-    sealed: conn.secretKey ? 'yes' : 'no',
-  });
-  await closed;
-  logger.info('stopped', { queue: worker.name });
-  r.setExitCode(EXIT.ok);
 }

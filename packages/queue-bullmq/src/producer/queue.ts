@@ -13,6 +13,8 @@ import { defaultJobId } from '../shared/job-id';
 import { queueName } from '../shared/names';
 import { asRedisError } from '../shared/redis-error';
 import { ConfigSealer, type SecretKey } from '../shared/sealing';
+import { bullmqTelemetry } from '../shared/telemetry';
+import { inGivenTrace } from '../shared/trace-context';
 import { checkWork } from './check-work';
 import type { QueueContext } from './context';
 import { EventsHub } from './events';
@@ -37,6 +39,11 @@ export interface WorkQueueOptions {
   keepLogs?: number;
   /** How long a call waits for Redis to be reachable before it throws `UnavailableError`. Default 10 s. */
   connectTimeoutMs?: number;
+  /**
+   * OpenTelemetry through BullMQ's add-on (`bullmq-otel`): a PRODUCER span per enqueue, its trace
+   * context carried in the job to the worker. No-ops while no SDK is registered. Default true.
+   */
+  telemetry?: boolean;
 }
 
 /** The producer side: puts works on a BullMQ queue and hands back a `WorkHandle` for each. */
@@ -56,7 +63,12 @@ export class WorkQueue {
     this.#redis = openRedis(options.connection, 'producer');
     this.#redis.client.on('error', () => {}); // surfaced by the command that failed
     const prefix = options.prefix ?? DEFAULT_PREFIX;
-    const queue = new Queue(this.name, { connection: this.#redis.client, prefix });
+    const telemetry = bullmqTelemetry(options.telemetry);
+    const queue = new Queue(this.name, {
+      connection: this.#redis.client,
+      prefix,
+      ...(telemetry ? { telemetry } : {}),
+    });
     queue.on('error', () => {});
     const client = this.#redis.client;
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -89,7 +101,7 @@ export class WorkQueue {
     };
     try {
       await this.#ctx.connected(`could not queue work "${work.id}"`);
-      await this.#ctx.queue.add(work.type, data, opts);
+      await inGivenTrace(context, () => this.#ctx.queue.add(work.type, data, opts));
     } catch (cause) {
       throw asRedisError(cause, `could not queue work "${work.id}"`);
     }

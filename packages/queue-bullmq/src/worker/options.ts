@@ -1,6 +1,7 @@
 import type { EnhancedWorkRegistry, Logger, SecretProvider } from '@ubom/core';
 import type { RedisConnection } from '../shared/connection';
 import type { SecretKey } from '../shared/sealing';
+import type { PluginStatus } from './readiness';
 import type { RetentionOptions } from './retention';
 
 export interface WorkWorkerOptions {
@@ -40,6 +41,11 @@ export interface WorkWorkerOptions {
    * worker removes older ones. Default: completed 24 h, failed 7 days, every minute. `false`: keep them.
    */
   retention?: RetentionOptions | false;
+  /**
+   * OpenTelemetry through BullMQ's add-on (`bullmq-otel`): a CONSUMER span per job, child of the
+   * producer's span carried in the job, around the registry's work span. Default true.
+   */
+  telemetry?: boolean;
   /** Receives the worker's own events (job started / done / handed back, Redis errors). */
   logger?: Logger;
 }
@@ -47,4 +53,6 @@ export interface WorkWorkerOptions {
 /** What the worker needs of a plugin loader: `DefaultPluginLoader` fits. */
 export interface PluginShutdown {
   shutdownAll(options?: { timeoutMs?: number }): Promise<unknown>;
+  /** Health of the initialized plugins, for `readiness()` (`/readyz`). */
+  healthCheckAll?(): Promise<PluginStatus[]>;
 }

@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError, WaitingError } from 'bullmq';
 import { describeError } from '../shared/error-descriptor';
 import { fromJobData, type WorkJobData } from '../shared/job-data';
 import type { ConfigSealer } from '../shared/sealing';
+import { workerContext } from '../shared/trace-context';
 import type { WorkerExecutors } from './executors';
 import { LogSink } from './log-sink';
 import type { RunningWork, RunningWorks } from './running';
@@ -81,11 +82,10 @@ async function runOnce(
     throw new AbortError(`cancelled before it started: ${data.cancel.reason}`, { scope: 'queue' });
   const work = fromJobData(data, deps.sealer);
   const executors = deps.executors();
-  return executors.registry.execute(
-    work,
-    { ...data.context, attempt },
-    { signal: run.signal, onLog: (entry) => sink.push(entry) },
-  );
+  return executors.registry.execute(work, workerContext(data.context, attempt), {
+    signal: run.signal,
+    onLog: (entry) => sink.push(entry),
+  });
 }
 
 /** What to throw to BullMQ for an error of one attempt (see `createProcessor`). */

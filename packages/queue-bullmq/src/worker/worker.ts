@@ -4,10 +4,12 @@ import { cancelChannel, closeRedis, DEFAULT_PREFIX, type OpenedRedis, openRedis 
 import type { WorkJobData } from '../shared/job-data';
 import { queueName } from '../shared/names';
 import { ConfigSealer } from '../shared/sealing';
+import { bullmqTelemetry } from '../shared/telemetry';
 import { CancelListener } from './cancel-listener';
 import { discoverExecutors, givenExecutors, type WorkerExecutors } from './executors';
 import type { WorkWorkerOptions } from './options';
 import { createProcessor } from './process-job';
+import { checkReadiness, type Readiness } from './readiness';
 import { Janitor, parseRetention, type Retention } from './retention';
 import { RunningWorks } from './running';
 
@@ -81,10 +83,12 @@ export class WorkWorker {
       running: this.#running,
       onError: (error) => this.#logger.warn('could not store a log line', { error: String(error) }),
     });
+    const telemetry = bullmqTelemetry(o.telemetry);
     const worker = new Worker<WorkJobData, WorkResult>(this.name, processor, {
       connection: this.#redis.client,
       prefix,
       autorun: false,
+      ...(telemetry ? { telemetry } : {}),
       concurrency: o.concurrency ?? 1,
       ...(o.lockDuration === undefined ? {} : { lockDuration: o.lockDuration }),
       ...(o.stalledInterval === undefined ? {} : { stalledInterval: o.stalledInterval }),
@@ -115,6 +119,15 @@ export class WorkWorker {
       );
       this.#janitor.start();
     }
+  }
+
+  /**
+   * Whether this worker can take works now: started and not closing, Redis answering a PING, every
+   * initialized plugin healthy (each check bounded). Never throws.
+   */
+  readiness(): Promise<Readiness> {
+    const state = this.#closing !== undefined ? 'closing' : this.#worker === undefined ? 'starting' : 'ok';
+    return checkReadiness(state, this.#redis.client, this.#executors?.health?.bind(this.#executors));
   }
 
   /** Removes the finished jobs past their retention now (workers also do it every `retention.every`). */
