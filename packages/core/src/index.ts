@@ -12,7 +12,13 @@ export { UBOM_CONFIG_SCHEMA } from './config/schema';
 export * from './errors';
 export { defineExecutor } from './kernel/define';
 export { KernelPlugin } from './kernel/plugin';
-export type { ConfigInputOf, ConfigOf, ConfigSchema, StandardConfigSchema } from './kernel/schema';
+export type {
+  ConfigInputOf,
+  ConfigOf,
+  ConfigSchema,
+  KernelConfigKeys,
+  StandardConfigSchema,
+} from './kernel/schema';
 export type {
   DryRunArgs,
   ExecutorSpec,
