@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context';
 import { InputError } from '../errors';
 import { openProject } from '../project';
+import { startTelemetry } from '../telemetry';
 
 export const QUEUE_COMMANDS = new Set(['worker', 'enqueue', 'queue']);
 const QUEUE_PACKAGE = '@ubom/queue-bullmq';
@@ -29,7 +30,27 @@ export async function registerQueue(
   mod.registerQueueCommands(program, {
     io: c.io,
     setExitCode,
-    loadExecutors: async () => (await openProject(c)).executors,
+    loadExecutors: async () => {
+      const { executors } = await openProject(c);
+      return {
+        registry: executors.registry,
+        shutdown: () => executors.shutdown(),
+        // the plugins loaded so far (each is loaded with the first work of its type)
+        health: () =>
+          Promise.all(
+            executors.loaded.map(async ({ packageName: name, plugin }) => {
+              try {
+                await plugin.healthCheck();
+                return { name, healthy: true };
+              } catch (error) {
+                return { name, healthy: false, error };
+              }
+            }),
+          ),
+      };
+    },
     handleSignals: c.handleSignals,
+    telemetry: ({ prometheus }) =>
+      startTelemetry({ env: c.io.env, prometheus, warn: (line) => c.io.stderr.write(`${line}\n`) }),
   });
 }

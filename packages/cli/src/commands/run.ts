@@ -4,6 +4,7 @@ import { EXIT, InputError } from '../errors';
 import { openProject } from '../project';
 import { readWork } from '../read-work';
 import { formatIssues, formatSummary, LiveView, paletteFor, titleOf } from '../render';
+import { startTelemetry } from '../telemetry';
 
 export interface RunFlags {
   json?: boolean;
@@ -45,7 +46,20 @@ function trapSignals(
   };
 }
 
+/** `ubom run`: with the OpenTelemetry SDK when the `OTEL_*` variables ask for it, flushed however the run ends. */
 export async function runCommand(file: string, flags: RunFlags, ctx: CommandContext): Promise<number> {
+  const telemetry = await startTelemetry({
+    env: ctx.io.env,
+    warn: (line) => ctx.io.stderr.write(`${line}\n`),
+  });
+  try {
+    return await runWork(file, flags, ctx);
+  } finally {
+    await telemetry.shutdown();
+  }
+}
+
+async function runWork(file: string, flags: RunFlags, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const { work, label, locate } = await readWork({ path: file, stdin: io.stdin });
   if (flags.timeout !== undefined) {
