@@ -42,12 +42,13 @@ export type ConfigSchema = StandardConfigSchema | { readonly [key: string]: unkn
 /** What `run` receives once the config is parsed: the schema library's output type, or a plain record. */
 export type ConfigOf<S> = S extends StandardConfigSchema<unknown, infer O> ? O : Record<string, unknown>;
 /** The `executor_config` keys every kernel executor accepts (the kernel adds them to each schema). */
-export interface KernelConfigKeys {
+// a type, not an interface: config input types stay assignable to Record<string, unknown>
+export type KernelConfigKeys = {
   /** Stop the work after this long (`"30s"`, or ms). */
   timeout?: string | number;
   /** Hand the W3C trace context to the work (default true). */
   propagate_trace?: boolean;
-}
+};
 
 /** What a user writes (defaults still optional), with the keys every kernel executor accepts. */
 export type ConfigInputOf<S> = (S extends StandardConfigSchema<infer I, unknown>
