@@ -1,6 +1,7 @@
 import {
   DURATION_PATTERN,
   formatDuration,
+  type KernelConfigKeys,
   MAX_DURATION_MS,
   parseDuration,
   type ValidationIssue,
@@ -174,11 +175,12 @@ export const grpcConfigSchema = z
     ],
   });
 
-/** `executor_config` of a `grpc` work as a user writes it, `timeout` (the kernel's) included. */
-export type GrpcConfig = z.input<typeof grpcConfigSchema> & {
-  /** Deadline of the call, all retry attempts included: a duration (`"5s"`) or ms, at most 596h. */
-  timeout?: string | number;
-};
+/** `executor_config` of a `grpc` work as a user writes it, the kernel's keys (`timeout`, `propagate_trace`) included. */
+export type GrpcConfig = z.input<typeof grpcConfigSchema> &
+  KernelConfigKeys & {
+    /** Deadline of the call, all retry attempts included: a duration (`"5s"`) or ms, at most 596h. */
+    timeout?: string | number;
+  };
 export type GrpcTlsConfig = z.input<typeof tlsSchema>;
 export type GrpcRetryConfig = z.input<typeof retrySchema>;
 /** `executor_config` once parsed: what `run` gets (defaults applied, `timeout` taken by the kernel). */

@@ -1,4 +1,10 @@
-import { DURATION_PATTERN, formatDuration, MAX_DURATION_MS, parseDuration } from '@ubom/core';
+import {
+  DURATION_PATTERN,
+  formatDuration,
+  type KernelConfigKeys,
+  MAX_DURATION_MS,
+  parseDuration,
+} from '@ubom/core';
 import { z } from 'zod';
 
 /** Environment variable names the child may receive: letters, digits and `_`, not starting with a digit. */
@@ -96,6 +102,6 @@ export const processConfigSchema = z
  * `executor_config` as written by a user (defaults not yet applied). `timeout` is the kernel's: every
  * executor built with `defineExecutor` takes it, and the kernel enforces it.
  */
-export type ProcessConfigInput = z.input<typeof processConfigSchema> & { timeout?: string | number };
+export type ProcessConfigInput = z.input<typeof processConfigSchema> & KernelConfigKeys;
 /** `executor_config` once parsed (defaults applied, `timeout` taken out by the kernel). */
 export type ProcessConfig = z.infer<typeof processConfigSchema>;

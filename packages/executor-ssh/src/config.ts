@@ -1,4 +1,4 @@
-import { DURATION_PATTERN } from '@ubom/core';
+import { DURATION_PATTERN, type KernelConfigKeys } from '@ubom/core';
 import { z } from 'zod';
 
 /** Environment variable names the remote command may receive. */
@@ -144,7 +144,7 @@ export const sshConfigSchema = z
  * `executor_config` as written by a user (defaults not yet applied). `timeout` is the kernel's: every
  * executor built with `defineExecutor` takes it, and the kernel enforces it.
  */
-export type SshConfigInput = z.input<typeof sshConfigSchema> & { timeout?: string | number };
+export type SshConfigInput = z.input<typeof sshConfigSchema> & KernelConfigKeys;
 /** `executor_config` once parsed (defaults applied, `timeout` taken out by the kernel). */
 export type SshConfig = z.infer<typeof sshConfigSchema>;
 /** Where to connect and how: the work's own fields, or its `jump_host`. */
