@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CliRun, cleanEnv, nodeWork, ubom, workDir } from './helpers';
 import { attributesOf, OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
@@ -116,4 +119,48 @@ describe('ubom run exports OpenTelemetry when the OTEL_* variables ask for it', 
     }
     expect(receiver.requests).toEqual([]);
   });
+});
+
+describe('a queued work across processes', () => {
+  beforeAll(() => {
+    execFileSync('bash', [fileURLToPath(new URL('../../../scripts/setup-redis.sh', import.meta.url))], {
+      stdio: 'ignore',
+    });
+  }, 180_000);
+
+  it('ubom enqueue and ubom worker export one trace: add → process → ubom.work, and the work gets it', async () => {
+    const queue = `ubom-otel-${randomUUID()}`;
+    const env = otelEnv({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      UBOM_REDIS_URL: 'redis://127.0.0.1:6379',
+      UBOM_QUEUE: queue,
+    });
+    const worker = new CliRun(['worker'], { env });
+    try {
+      await worker.waitFor('stderr', /\[worker\] ready/);
+      const file = files.write(
+        'queued.json',
+        nodeWork('console.log(process.env.TRACEPARENT)', {}, { id: 'otlp-queued' }),
+      );
+      const enqueued = await ubom(['enqueue', file, '--wait', '--json', '-q'], { env });
+      expect(enqueued.code).toBe(0);
+      worker.child.kill('SIGTERM'); // the worker's spans are flushed as it exits
+      expect((await worker.done).code).toBe(0);
+      const producer = receiver.spans.find((s) => s.name === `add ${queue}.process`);
+      const consumer = receiver.spans.find((s) => s.name === `process ${queue}`);
+      const work = workSpan('otlp-queued');
+      expect(producer && consumer && work).toBeTruthy();
+      const traceId = producer?.traceId;
+      expect([consumer?.traceId, work?.traceId]).toEqual([traceId, traceId]);
+      expect(consumer?.parentSpanId).toBe(producer?.spanId);
+      expect(work?.parentSpanId).toBe(consumer?.spanId);
+      const { outputs } = JSON.parse(enqueued.stdout) as { outputs: { stdout: string } };
+      expect(outputs.stdout).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01\n$`));
+    } finally {
+      if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
