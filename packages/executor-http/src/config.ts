@@ -1,4 +1,4 @@
-import { DURATION_PATTERN, SIZE_PATTERN } from '@ubom/core';
+import { DURATION_PATTERN, type KernelConfigKeys, SIZE_PATTERN } from '@ubom/core';
 import { z } from 'zod';
 import { authSchema } from './config-auth';
 
@@ -176,7 +176,7 @@ export const httpConfigSchema = z
   .meta({ description: 'An HTTP request and what makes it succeed.' });
 
 /** `executor_config` as written (defaults optional). `timeout` is the kernel's and applies to all attempts. */
-export type HttpConfigInput = z.input<typeof httpConfigSchema> & { timeout?: string | number };
+export type HttpConfigInput = z.input<typeof httpConfigSchema> & KernelConfigKeys;
 /** `executor_config` once parsed (defaults applied, `timeout` taken out by the kernel). */
 export type HttpConfig = z.infer<typeof httpConfigSchema>;
 export type TlsConfig = z.infer<typeof tlsSchema>;

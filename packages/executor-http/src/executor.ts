@@ -10,6 +10,7 @@ import { baseOutputs, metricsOf, toOutcome } from './mapping';
 import { httpPluginConfigSchema } from './plugin-config';
 import { planRequest } from './request';
 import { isSuccess } from './status';
+import { recordResponse, requestAttributes, withTraceHeaders } from './telemetry';
 import { INSECURE_WARNING, resolveTls } from './tls';
 import { crossFieldIssues } from './validate';
 
@@ -87,20 +88,26 @@ export const createPlugin = defineExecutor({
   /** Resolves the host (and the token endpoint's), connects with the work's TLS settings, sends nothing. */
   dryRun: ({ config, signal, timeoutMs }) => dryRun(config, signal, timeoutMs),
 
-  async run({ config, work, state, signal, timeoutMs, log, secret }) {
+  async run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
     const tls = config.tls ? await resolveTls(config.tls) : undefined;
     if (tls?.insecure) log('warn', INSECURE_WARNING);
     // with a deadline (the work's or the kernel's) that governs; without, undici's 300 s idle limits stay
     const deadline = timeoutMs ?? (work.timeout === undefined ? undefined : parseDuration(work.timeout));
-    return perform({
-      config,
-      plan: planRequest(config, state.userAgent),
-      clients: state,
-      tls,
-      signal,
-      idleTimeoutMs: deadline === undefined ? undefined : 0,
-      log,
-      secret,
+    const plan = planRequest(config, state.userAgent);
+    return span(plan.method, requestAttributes(plan.method, plan.url), async (s) => {
+      withTraceHeaders(plan.headers, traceCarrier());
+      const outcome = await perform({
+        config,
+        plan,
+        clients: state,
+        tls,
+        signal,
+        idleTimeoutMs: deadline === undefined ? undefined : 0,
+        log,
+        secret,
+      });
+      recordResponse(s, outcome);
+      return outcome;
     });
   },
 });
