@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PackedPackage, packPackages } from '../../../scripts/pack.mjs';
 import { exec, NpmProject } from './npm-project';
+import { workspaceVersion, writeStrictConsumer } from './strict-consumer';
 
 /*
  * What users install: every public package packed with `pnpm pack` (workspace ranges rewritten, only
@@ -174,6 +175,19 @@ describe('every package installed from its tarball into a fresh npm project', ()
     const sdks = [...project.installed().keys()].filter((n) => /^(@aws-sdk|@google-cloud|@azure)\//.test(n));
     expect(sdks).toEqual([]);
   });
+
+  // last: it adds TypeScript to the project the tests above looked at
+  it('a strict TypeScript project (skipLibCheck: false) typechecks against every package, typed works included', async () => {
+    await project.install([
+      `typescript@${workspaceVersion('typescript')}`,
+      `@types/node@${workspaceVersion('@types/node')}`,
+    ]);
+    writeStrictConsumer(project.dir);
+    const tsc = join(project.dir, 'node_modules', 'typescript', 'bin', 'tsc');
+    const { code, stdout, stderr } = await exec(process.execPath, [tsc, '-p', '.'], project.dir);
+    expect(`${stdout}${stderr}`).toBe('');
+    expect(code).toBe(0);
+  }, 600_000);
 });
 
 describe('installing one executor brings only what it needs', () => {
