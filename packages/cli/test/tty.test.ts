@@ -9,7 +9,7 @@ const files = workDir();
 /** Runs the CLI on a real pseudo-terminal (util-linux `script`), calling `onOutput` as output arrives. */
 function onTerminal(
   args: string[],
-  onOutput: (all: string) => void,
+  onOutput: (all: string, type: (keys: string) => void) => void,
 ): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
@@ -18,7 +18,7 @@ function onTerminal(
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
     output += s;
-    onOutput(output);
+    onOutput(output, (keys) => child.stdin.write(keys)); // typed on the terminal: \x03 is Ctrl-C
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
@@ -56,5 +56,22 @@ describe('elapsed-time line', () => {
     const { code, stderr } = await ubom(['run', path]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^\[process\] started process \d+\nfirst line\nlast line\n$/);
+  });
+
+  it('after the first Ctrl-C the line says the work is being cancelled, and how to force it', async () => {
+    const path = files.write('tty-cancel.json', nodeWork('setInterval(() => {}, 1000)'));
+    let typed = false;
+    const { code, output } = await onTerminal(['run', path], (all, type) => {
+      if (!typed && /running for 1s/.test(all)) {
+        typed = true;
+        type('\x03');
+      }
+    });
+    expect(code).toBe(130);
+    const shown = output.replaceAll('\x1b', '<ESC>').replaceAll('\r', '<CR>');
+    expect(shown).toMatch(/… test-work \(process\) cancelling… \d+s \(Ctrl-C again to force\)/);
+    expect(shown).not.toMatch(/cancelling…[^\n]*running for/); // the status line no longer says running
+    expect(output).toContain(`[ubom] cancelled after `);
+    expect(output).toMatch(/cancelled after \d+(ms|s): \S*tty-cancel\.json was stopped and cleaned up/);
   });
 });
