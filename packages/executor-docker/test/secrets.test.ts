@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { EnhancedWorkRegistry, type LogEntry, type Work } from '@ubom/core';
+import { leakedEncodings, secretEncodings } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerExecutor } from '../src/executor';
 import { countManaged, dockerWork, newExecutor } from './support/docker';
 
 /*
- * A secret_environment value printed by the container in every encoding issue 12 lists, through every
- * channel: live logs (onLog), result logs, outputs (stdout, stderr, the outputs_file's result), the
- * error of the failed work, and the error a work that could not start rejects with. The container
+ * A secret_environment value printed by the container in every encoding core masks (testkit's
+ * secretEncodings), through every channel: live logs (onLog), result logs, outputs (stdout, stderr,
+ * the outputs_file's result), the error of the failed work, and the error a work that could not
+ * start rejects with. The container
  * computes the encodings from the variable itself; the same script run on a plain variable proves
  * the shell encoder writes exactly what Node's encoders do.
  */
@@ -51,39 +53,21 @@ forms() {
   printf 'uri_component_lower=%s\n' "$(enc "$1" component lower)"
   printf 'uri=%s\n' "$(enc "$1" uri)"
   printf 'form=%s\n' "$(enc "$1" form)"
+  printf 'json=%s\n' "$(printf %s "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
 `;
 
 /** What Node writes for each form the script prints. */
-function nodeForms(value: string): Record<string, string> {
-  const bytes = Buffer.from(value);
-  const component = encodeURIComponent(value);
-  return {
-    as_is: value,
-    base64: bytes.toString('base64'),
-    base64_unpadded: bytes.toString('base64').replace(/=+$/, ''),
-    base64url: bytes.toString('base64url'),
-    hex: bytes.toString('hex'),
-    HEX: bytes.toString('hex').toUpperCase(),
-    uri_component: component,
-    uri_component_lower: component.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
-    uri: encodeURI(value),
-    form: new URLSearchParams([['', value]]).toString().slice(1),
-  };
-}
+const nodeForms = secretEncodings;
 
 const FORM_NAMES = Object.keys(nodeForms('x'));
 // a space and "/" (form-encoding writes "+", encodeURI keeps "/"), "+", "~", "*", "!", a non-ASCII
 // letter; 25 bytes, so base64 is padded
 const secret = `s3cr t/${randomBytes(6).toString('hex')}+é~*!`;
 const plain = `pl4i n/${randomBytes(6).toString('hex')}+é~*!`;
-const secretForms = nodeForms(secret);
 
 /** Every form of the secret the masker must catch, and that no channel may hold. */
-const leaks = (text: string): string[] =>
-  Object.entries(secretForms)
-    .filter(([, form]) => text.includes(form))
-    .map(([name]) => name);
+const leaks = (text: string): string[] => leakedEncodings(text, secret);
 
 let executor: DockerExecutor;
 let registry: EnhancedWorkRegistry;

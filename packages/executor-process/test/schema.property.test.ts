@@ -1,89 +1,38 @@
-import { UbomError, ValidationError, type Work } from '@ubom/core';
+import { ValidationError, type Work } from '@ubom/core';
+import {
+  bounded,
+  expectWellFormedRejection,
+  extremeDurations,
+  hostileConfigs,
+  hostileKeys,
+  hostileRecord,
+  hostileStrings,
+  junk as junkOf,
+  nested,
+  withProto,
+} from '@ubom/testkit/property';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { registry } from './support/run';
 
-/** Longer than any case may take, even on a loaded machine: past it the case counts as a hang. */
-const BOUND_MS = 15_000;
-
-const nested = (depth: number, leaf: unknown): unknown => {
-  let value = leaf;
-  for (let i = 0; i < depth; i++) value = { a: value };
-  return value;
-};
-
-/** An object with an own `__proto__` key, as `JSON.parse` makes one. */
-const withProto = (value: unknown, proto: unknown): Record<string, unknown> => {
-  const out: Record<string, unknown> =
-    value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
-  Object.defineProperty(out, '__proto__', {
-    value: proto,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return out;
-};
+const work = (executor_config: unknown): Work =>
+  ({ id: 'prop', type: 'process', executor_config }) as unknown as Work;
 
 /** Over Linux's 128 KiB per argument or variable (E2BIG). */
 const HUGE = 'x'.repeat(200_000);
-const strings = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'binary' }), // lone surrogates included
-  fc.constantFrom('', '\0', 'a\0b', '\uD800', 'x\uDFFFy', '/', '.'),
-);
+const strings = hostileStrings({ huge: false });
 /**
  * With huge ones, where they are not secrets (a huge secret costs core's masker seconds to compile,
  * which the core's own tests cover).
  */
-const bigStrings = fc.oneof(strings, fc.constantFrom(HUGE, `${HUGE}\uD800`));
-const durations = fc.oneof(
-  fc.constantFrom(
-    '9999999999h',
-    '597h',
-    '596h',
-    '595h59m',
-    '0ms',
-    '1ms',
-    '1ns',
-    '-1s',
-    '1.5h',
-    '1e3s',
-    '',
-    'P1D',
-  ),
-  fc.constantFrom(
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    -0,
-    -1,
-    0.5,
-    2 ** 31,
-    2 ** 53,
-    1e308,
-  ),
-  fc.integer(),
-  fc.double(),
-);
-const junkWith = (texts: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
-  fc.oneof(
-    texts,
-    durations,
-    fc.constantFrom(null, true, false, undefined),
-    fc.oneof(fc.integer({ min: 60, max: 2000 }), fc.constant(10_000)).map((depth) => nested(depth, 'deep')),
-    fc.anything({ maxDepth: 3, withNullPrototype: true, withSparseArray: true }),
-    fc.tuple(texts, texts).map(([v, p]) => withProto({ v }, p)),
-  );
-const junk = junkWith(bigStrings);
-const smallJunk = junkWith(strings);
+const bigStrings = hostileStrings({ extra: [HUGE, `${HUGE}\uD800`] });
+const durations = extremeDurations();
+const junk = junkOf(bigStrings);
+const smallJunk = junkOf(strings);
 
-const envNames = fc.oneof(
-  fc.constantFrom('A', 'TOKEN', '_X', 'LC_ALL', '1BAD', 'bad-name', '', '__proto__', 'constructor', 'PATH'),
-  fc.string({ maxLength: 8 }),
-);
+const envNames = hostileKeys(['LC_ALL', 'PATH']);
 const env = (values: fc.Arbitrary<string>, garbage: fc.Arbitrary<unknown>) =>
-  fc.oneof(fc.dictionary(envNames, fc.oneof(values, garbage), { maxKeys: 4 }), garbage);
+  hostileRecord(fc.oneof(values, garbage), { keys: envNames, other: garbage });
 
 /** Values each key of `executor_config` accepts (some of them fail to start: a missing cwd or shell). */
 const valid = {
@@ -132,55 +81,8 @@ const runnable: fc.Arbitrary<Record<string, unknown>> = fc
   )
   .map(([base, wrong, bad]) => ({ ...base, ...(wrong ? { [wrong]: bad[wrong] } : {}), command: ['true'] }));
 
-const config: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 8, arbitrary: fc.record(fields, { requiredKeys: [] }) },
-  {
-    weight: 2,
-    arbitrary: fc
-      .tuple(fc.record(fields, { requiredKeys: [] }), fc.dictionary(fc.string(), junk, { maxKeys: 3 }))
-      .map(([known, extra]) => ({ ...extra, ...known })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.tuple(fc.record(fields, { requiredKeys: [] }), junk).map(([c, p]) => withProto(c, p)),
-  },
-  { weight: 1, arbitrary: junk },
-);
-
-const work = (executor_config: unknown): Work =>
-  ({ id: 'prop', type: 'process', executor_config }) as unknown as Work;
-
-/** Settles `promise`, or says it hung. */
-async function bounded<T>(
-  promise: Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`hung for ${BOUND_MS} ms`)), BOUND_MS);
-  });
-  try {
-    return { ok: true, value: await Promise.race([promise, hang]) };
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('hung for')) throw error;
-    return { ok: false, error };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A rejection must be a UbomError, never a wrapped crash; a ValidationError's issues carry paths. */
-function expectWellFormedRejection(error: unknown): void {
-  expect(error, String((error as Error)?.stack ?? error)).toBeInstanceOf(UbomError);
-  expect((error as UbomError).code, String((error as Error).stack)).not.toBe('PLUGIN');
-  if (!(error instanceof ValidationError)) return;
-  expect(error.issues.length).toBeGreaterThan(0);
-  for (const issue of error.issues) {
-    expect(typeof issue.path).toBe('string');
-    expect(issue.path).toMatch(/^executor_config/);
-    expect(typeof issue.message).toBe('string');
-    expect(issue.message.length).toBeGreaterThan(0);
-  }
-}
+/** Any subset of the keys, or `command: ["true"]` with up to three keys changed; unknown and `__proto__` keys; junk. */
+const config = hostileConfigs(fields, { command: ['true'] });
 
 describe('random executor_configs (property)', () => {
   it('validateWork, with and without the dry run: never a crash nor a hang, rejections carry paths', async () => {

@@ -85,6 +85,51 @@ export function secretForms(secret: string): string[] {
   return [...new Set(forms)];
 }
 
+/**
+ * Every encoded form of `secret` that core's masker catches, by name: as is, base64 (std, unpadded,
+ * URL-safe), hex (both cases), `encodeURIComponent`, the same with lowercase `%xx`, `encodeURI`,
+ * form-encoded (`+` for a space) and JSON-escaped. For secrets tests that make a work print each form.
+ * Self-contained (globals only), so `secretEncodings.toString()` can be shipped into a remote
+ * `node -e` program.
+ */
+export function secretEncodings(secret: string): Record<SecretEncoding, string> {
+  const bytes = Buffer.from(secret);
+  const component = encodeURIComponent(secret);
+  return {
+    as_is: secret,
+    base64: bytes.toString('base64'),
+    base64_unpadded: bytes.toString('base64').replace(/=+$/, ''),
+    base64url: bytes.toString('base64url'),
+    hex: bytes.toString('hex'),
+    HEX: bytes.toString('hex').toUpperCase(),
+    uri_component: component,
+    uri_component_lower: component.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+    uri: encodeURI(secret),
+    form: new URLSearchParams([['', secret]]).toString().slice(1),
+    json: JSON.stringify(secret).slice(1, -1),
+  };
+}
+
+export type SecretEncoding =
+  | 'as_is'
+  | 'base64'
+  | 'base64_unpadded'
+  | 'base64url'
+  | 'hex'
+  | 'HEX'
+  | 'uri_component'
+  | 'uri_component_lower'
+  | 'uri'
+  | 'form'
+  | 'json';
+
+/** The names of the forms of `secret` (`secretEncodings`) found in `text`: `[]` when none leaked. */
+export function leakedEncodings(text: string, secret: string): SecretEncoding[] {
+  return (Object.entries(secretEncodings(secret)) as [SecretEncoding, string][])
+    .filter(([, form]) => text.includes(form))
+    .map(([name]) => name);
+}
+
 /** Asserts no form of `secret` appears in `text` (use `JSON.stringify` for objects). */
 export function expectNoSecret(text: string, secret: string, where = 'text'): void {
   for (const form of secretForms(secret))

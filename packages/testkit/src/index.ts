@@ -7,6 +7,9 @@ export {
   expectWellFormedLogs,
   expectWellFormedResult,
   isAbortError,
+  leakedEncodings,
+  type SecretEncoding,
+  secretEncodings,
   secretForms,
   settle,
 } from './helpers';

@@ -1,9 +1,12 @@
+import { Masker } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import {
   expectNoSecret,
   expectWellFormedLogs,
   expectWellFormedResult,
   isAbortError,
+  leakedEncodings,
+  secretEncodings,
   secretForms,
 } from '../src';
 
@@ -66,6 +69,36 @@ describe('secrets', () => {
     expect(forms).toEqual(expect.arrayContaining(['p@ss word!', 'cEBzcyB3b3JkIQ', 'p%40ss%20word!']));
     for (const form of forms) expect(() => expectNoSecret(`…${form}…`, 'p@ss word!')).toThrow();
     expect(() => expectNoSecret('nothing here ***', 'p@ss word!')).not.toThrow();
+  });
+});
+
+describe('secretEncodings', () => {
+  const secret = 's3cr t/9a+ü="q"?&\\z~!';
+
+  it('names eleven distinct forms of a secret with a space, quotes, a backslash, ~, ! and a non-ASCII letter', () => {
+    const forms = secretEncodings(secret);
+    expect(new Set(Object.values(forms)).size).toBe(11);
+    expect(forms).toMatchObject({
+      as_is: secret,
+      hex: Buffer.from(secret).toString('hex'),
+      form: 's3cr+t%2F9a%2B%C3%BC%3D%22q%22%3F%26%5Cz%7E%21',
+      uri_component_lower: 's3cr%20t%2f9a%2b%c3%bc%3d%22q%22%3f%26%5cz~!',
+      json: 's3cr t/9a+ü=\\"q\\"?&\\\\z~!',
+    });
+  });
+
+  it('lists exactly the forms core masks, and runs from its own source text (for a remote node -e)', () => {
+    const masker = Masker.of([secret]);
+    for (const [name, form] of Object.entries(secretEncodings(secret)))
+      expect(masker.string(`<${form}>`), name).toBe('<***>');
+    const remote = new Function(`return (${secretEncodings.toString()})`)() as typeof secretEncodings;
+    expect(remote(secret)).toEqual(secretEncodings(secret));
+  });
+
+  it('leakedEncodings names the forms found in a text', () => {
+    const { hex, base64url } = secretEncodings(secret);
+    expect(leakedEncodings(`a ${hex} b ${base64url}`, secret).sort()).toEqual(['base64url', 'hex']);
+    expect(leakedEncodings('nothing here ***', secret)).toEqual([]);
   });
 });
 
