@@ -16,6 +16,16 @@ const declaredLength = (headers: Dispatcher.ResponseData['headers']): number | u
 };
 
 /**
+ * Stops reading `body` and closes its connection. undici's body emits an `error` (Request aborted) when
+ * destroyed before its end: with no listener (a body nobody read yet) that would be an uncaught
+ * exception, ending the process.
+ */
+function stop(body: Body): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/**
  * Reads the whole body when it fits in `limit` bytes; stops (closing the connection) as soon as it does
  * not. `bodiless`: an answer without a body (to HEAD, 204, 304) whose content-length describes another.
  */
@@ -27,7 +37,7 @@ export async function readBody(
   const declared = bodiless ? 0 : declaredLength(response.headers);
   if (declared !== undefined) {
     if (declared > limit) {
-      response.body.destroy();
+      stop(response.body);
       return { tooBig: true, declared };
     }
     // the parser stops at content-length: undici's own consumer is the fast path
@@ -39,7 +49,7 @@ export async function readBody(
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      response.body.destroy();
+      stop(response.body);
       return { tooBig: true, declared };
     }
     chunks.push(chunk);
@@ -55,7 +65,7 @@ export async function readHead(body: Body, max: number): Promise<{ bytes: Buffer
     chunks.push(chunk);
     size += chunk.length;
     if (size > max) {
-      body.destroy();
+      stop(body);
       return { bytes: Buffer.concat(chunks, size).subarray(0, max), cut: true };
     }
   }
@@ -89,7 +99,7 @@ export async function writeBodyToFile(body: Body, path: string, signal: AbortSig
     await rename(partial, path);
     return bytes;
   } catch (error) {
-    body.destroy();
+    stop(body);
     await rm(partial, { force: true });
     throw error;
   }
