@@ -3,7 +3,13 @@ import type { WorkContext } from '../types';
 import { definedAttributes, type TelemetryAttributes } from './instruments';
 import { type Otel, registeredOtel } from './otel';
 import { activeTracer } from './providers';
-import { carrierOf, givenCarrier, parseTraceparent, type TraceCarrier } from './trace-context';
+import {
+  carrierOf,
+  givenCarrier,
+  parseTraceparent,
+  remoteSpanContext,
+  type TraceCarrier,
+} from './trace-context';
 
 /** The span of one backend call, as `ctx.span` hands it to the executor. */
 export interface BackendSpan {
@@ -34,7 +40,7 @@ function parentContext(api: Otel, given: WorkContext): Context {
   const remote = parseTraceparent(given.traceparent);
   if (!remote) return active;
   const traceState = given.tracestate ? api.createTraceState(given.tracestate) : undefined;
-  return api.trace.setSpanContext(active, { ...remote, isRemote: true, ...(traceState && { traceState }) });
+  return api.trace.setSpanContext(active, remoteSpanContext(remote, traceState));
 }
 
 function masked(owner: SpanOwner, attributes: TelemetryAttributes): Attributes {

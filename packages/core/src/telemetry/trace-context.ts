@@ -1,4 +1,4 @@
-import type { SpanContext } from '@opentelemetry/api';
+import type { SpanContext, TraceState } from '@opentelemetry/api';
 
 /** W3C trace context as it travels with a work: `traceparent` and, when there is one, `tracestate`. */
 export interface TraceCarrier {
@@ -52,4 +52,19 @@ export function givenCarrier(given: TraceCarrier): TraceCarrier {
   if (typeof given.tracestate === 'string' && given.tracestate.length > 0)
     carrier.tracestate = given.tracestate;
   return carrier;
+}
+
+/** The span context of a parent in another process, from its `traceparent` (and `tracestate`). */
+export function remoteSpanContext(
+  parsed: ParsedTraceparent,
+  traceState: TraceState | undefined,
+): SpanContext {
+  const context: SpanContext = {
+    traceId: parsed.traceId,
+    spanId: parsed.spanId,
+    traceFlags: parsed.traceFlags,
+    isRemote: true,
+  };
+  if (traceState) context.traceState = traceState;
+  return context;
 }
