@@ -39,7 +39,7 @@ export const createPlugin = defineExecutor({
   validate: ({ config }) => crossFieldIssues(config),
   dryRun,
 
-  async run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
+  async run({ config, work, state, signal, timeoutMs, log, secret, mask, span, traceCarrier }) {
     const attributes = callAttributes(config.method, config.endpoint);
     return span(config.method, attributes, async (s) => {
       const recorded = (outcome: RunOutcome): RunOutcome => {
@@ -69,8 +69,10 @@ export const createPlugin = defineExecutor({
           metadata,
           deadline,
           signal,
+          // masked before it becomes JSON text: a secret's JSON-escaped form is escaped twice there, and
+          // the preview's cut can split a form; the log's own masking recognises neither
           onResponse: method.responseStream
-            ? (message) => log('info', preview(message), 'stdout')
+            ? (message) => log('info', preview(mask(message)), 'stdout')
             : undefined,
         });
         // cancelled or shut down: the kernel rejects with AbortError whatever this returns
