@@ -1,5 +1,7 @@
 // registry.execute of a no-op executor vs calling the executor directly, side by side in one run.
 // Goal (issue 2): ≤ 3 µs overhead per work, ≥ 300k works/s on one core.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { BasePlugin, EnhancedWorkRegistry } from '@ubom/core';
 
 const RESULT_METRICS = { startedAt: '', finishedAt: '', durationMs: 0, attempts: 1 };
@@ -101,38 +103,7 @@ console.log(
   `  with timeout + signal + secret masking: ${(s / 1000).toFixed(3)} µs/work, overhead ${((s - d) / 1000).toFixed(3)} µs`,
 );
 
-// Telemetry (issue 14): the same no-op work with no OpenTelemetry SDK registered, then with the SDK
-// registered (tracer with a batch processor into an in-memory exporter, as an app exporting OTLP
-// would batch; meter with a reader). Registered once: turning the SDK's context manager (async
-// hooks) on and off between rounds throws away the JIT's work each time, which no app does.
-const { metrics } = await import('@opentelemetry/api');
-const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
-const { BatchSpanProcessor, InMemorySpanExporter } = await import('@opentelemetry/sdk-trace-base');
-const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
-class BenchReader extends MetricReader {
-  onForceFlush = async () => {};
-  onShutdown = async () => {};
-}
-const exporter = new InMemorySpanExporter();
-let exported = 0;
-const viaRegistryTraced = () => {
-  if (++exported % 1000 === 0) exporter.reset(); // bounded memory: the spans are not what is timed
-  return registry.execute(work, ctx);
-};
-const SDK_N = N / 5;
-const noSdkRounds = [];
-await time('warm', viaRegistry, SDK_N);
-for (let i = 0; i < 5; i++) noSdkRounds.push((await time('no sdk', viaRegistry, SDK_N)).perWorkNs);
-new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] }).register();
-metrics.setGlobalMeterProvider(new MeterProvider({ readers: [new BenchReader()] }));
-await time('warm', viaRegistryTraced, SDK_N);
-const sdkRounds = [];
-for (let i = 0; i < 5; i++) sdkRounds.push((await time('sdk', viaRegistryTraced, SDK_N)).perWorkNs);
-const tn = median(noSdkRounds);
-const ts = median(sdkRounds);
-console.log(
-  `  telemetry, no SDK registered: ${(tn / 1000).toFixed(3)} µs/work, overhead ${((tn - d) / 1000).toFixed(3)} µs (the no-op check is part of it)`,
-);
-console.log(
-  `  telemetry, SDK + in-memory exporter: ${(ts / 1000).toFixed(3)} µs/work, ${((ts - tn) / 1000).toFixed(3)} µs more than no SDK (goal ≤ 20 µs)`,
-);
+// Telemetry (issue 14): no SDK vs SDK + in-memory exporter, in a process of its own (bench/telemetry.mjs)
+execFileSync(process.execPath, [fileURLToPath(new URL('./telemetry.mjs', import.meta.url))], {
+  stdio: 'inherit',
+});
