@@ -26,6 +26,14 @@ function decodeText(bytes: Buffer, type: string | undefined): string {
 
 type Decoded = { body: unknown; json: boolean; note?: string } | { error: string };
 
+/**
+ * What `JSON.parse` found wrong, without the text it quotes: V8 writes `Unexpected token 'h', "h7tp
+ * t/9a+"... is not valid JSON`, the first characters of the body, which may be the start of a secret
+ * (masking by value cannot recognise a piece of one).
+ */
+const parseProblem = (error: unknown): string =>
+  String((error as Error).message).replace(/, "[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+
 /** The body as `outputs.body`: parsed JSON, text or base64, as `response_format` says. */
 export function decodeBody(
   bytes: Buffer,
@@ -38,7 +46,7 @@ export function decodeBody(
   try {
     return { body: JSON.parse(text), json: true };
   } catch (error) {
-    const why = `the response body is not JSON (${(error as Error).message})`;
+    const why = `the response body is not JSON (${parseProblem(error)})`;
     if (format === 'json') return { error: why };
     return text.trim() === ''
       ? { body: text, json: false }
