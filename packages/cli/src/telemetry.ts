@@ -16,7 +16,10 @@ export interface TelemetryOptions {
   env: NodeJS.ProcessEnv;
   /** Also read the metrics through a Prometheus exporter whose handler the command serves. */
   prometheus?: boolean;
-  /** Where a flush that failed or did not finish in time is reported. */
+  /**
+   * Where a flush that failed or did not finish in time is reported, and a metric-reader variable
+   * that is ignored (an unknown OTLP protocol, an export interval or timeout that is not a number).
+   */
   warn: (line: string) => void;
 }
 
@@ -76,7 +79,10 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Command
     Object.assign(config, { spanProcessors: [], logRecordProcessors: [], textMapPropagator: null });
   }
   if (prometheus) {
-    config.metricReaders = [prometheus, ...(fromEnv ? await envMetricReaders(options.env) : [])];
+    config.metricReaders = [
+      prometheus,
+      ...(fromEnv ? await envMetricReaders(options.env, options.warn) : []),
+    ];
   }
   const sdk = new sdkNode.NodeSDK(config);
   sdk.start();
@@ -103,18 +109,26 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Command
 
 /**
  * The readers OTEL_METRICS_EXPORTER asks for, beside the Prometheus endpoint (the SDK builds these
- * itself only when it is given no reader). `prometheus` there is the endpoint already served.
+ * itself only when it is given no reader, so they are built here as it would: public packages only).
+ * `prometheus` there is the endpoint already served. A value the SDK would only report through its
+ * diagnostic logger (not set up yet at this point) is reported through `warn`.
  */
-async function envMetricReaders(env: NodeJS.ProcessEnv): Promise<sdkMetrics.IMetricReader[]> {
+async function envMetricReaders(
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void,
+): Promise<sdkMetrics.IMetricReader[]> {
   const names = (env.OTEL_METRICS_EXPORTER ?? 'otlp').split(',').map((v) => v.trim().toLowerCase());
   if (names.includes('none')) return [];
   const { metrics } = await import('@opentelemetry/sdk-node');
   const readers: sdkMetrics.IMetricReader[] = [];
   for (const name of new Set(names.map((n) => n || 'otlp'))) {
     if (name === 'otlp') {
-      // the SDK's own env-driven OTLP reader (protocol, endpoint, interval), not re-exported by its index
-      const utils = await import('@opentelemetry/sdk-node/build/src/utils.js');
-      readers.push(utils.getPeriodicExportingMetricReaderFromEnv(utils.getOtlpMetricExporterFromEnv()));
+      readers.push(
+        new metrics.PeriodicExportingMetricReader({
+          exporter: await otlpMetricExporter(env, warn),
+          ...exportSchedule(env, warn),
+        }),
+      );
     } else if (name === 'console') {
       readers.push(
         new metrics.PeriodicExportingMetricReader({ exporter: new metrics.ConsoleMetricExporter() }),
@@ -122,6 +136,63 @@ async function envMetricReaders(env: NodeJS.ProcessEnv): Promise<sdkMetrics.IMet
     }
   }
   return readers;
+}
+
+/**
+ * The OTLP metric exporter of the protocol asked for (OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, else
+ * OTEL_EXPORTER_OTLP_PROTOCOL, else the specification's `http/protobuf`), only that one package
+ * imported. Each exporter reads its own endpoint, headers, timeout, compression, TLS files and
+ * temporality preference from the `OTEL_EXPORTER_OTLP_*` variables.
+ */
+async function otlpMetricExporter(
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void,
+): Promise<sdkMetrics.PushMetricExporter> {
+  const protocol =
+    env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL?.trim() ||
+    env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() ||
+    'http/protobuf';
+  switch (protocol) {
+    case 'grpc':
+      return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter();
+    case 'http/json':
+      return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter();
+    case 'http/protobuf':
+      break;
+    default:
+      warn(`[ubom] telemetry: unsupported OTLP metrics protocol "${protocol}"; using http/protobuf`);
+  }
+  return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter();
+}
+
+/**
+ * OTEL_METRIC_EXPORT_INTERVAL / OTEL_METRIC_EXPORT_TIMEOUT in milliseconds (specification defaults
+ * 60000 / 30000; a value that is not a positive number is ignored), the timeout no longer than the
+ * interval (the reader refuses one that is).
+ */
+function exportSchedule(
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void,
+): {
+  exportIntervalMillis: number;
+  exportTimeoutMillis: number;
+} {
+  const exportIntervalMillis = positiveMillis(env, 'OTEL_METRIC_EXPORT_INTERVAL', warn) ?? 60_000;
+  const exportTimeoutMillis = positiveMillis(env, 'OTEL_METRIC_EXPORT_TIMEOUT', warn) ?? 30_000;
+  return { exportIntervalMillis, exportTimeoutMillis: Math.min(exportTimeoutMillis, exportIntervalMillis) };
+}
+
+function positiveMillis(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  warn: (line: string) => void,
+): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (Number.isFinite(value) && value > 0) return value;
+  warn(`[ubom] telemetry: ${name}=${raw} is not a number of milliseconds above 0; using the default`);
+  return undefined;
 }
 
 async function boundedShutdown(sdk: NodeSDK, warn: (line: string) => void): Promise<void> {

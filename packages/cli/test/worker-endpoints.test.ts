@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkQueue } from '@ubom/queue-bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliRun, cleanEnv, nodeWork } from './helpers';
+import { attributesOf, OtlpReceiver } from './otlp-receiver';
 
 const SCRIPTS = fileURLToPath(new URL('../../../scripts/', import.meta.url));
 // scripts/setup-prometheus.sh: Prometheus on PROMETHEUS_PORT scraping UBOM_METRICS_TARGET every second
@@ -60,10 +61,15 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await exited;
 }
 
-/** `ubom worker --metrics-port …` and the URL its ready line gives. */
-async function startWorker(args: string[], redisUrl: string): Promise<{ worker: CliRun; url: string }> {
+/** `ubom worker --metrics-port …` and the URL its ready line gives (no OTEL_* variable but `otel`'s). */
+async function startWorker(
+  args: string[],
+  redisUrl: string,
+  otel: Record<string, string> = {},
+): Promise<{ worker: CliRun; url: string }> {
   const env = cleanEnv({ UBOM_REDIS_URL: redisUrl, UBOM_QUEUE: `ubom-metrics-${randomUUID()}` });
   for (const key of Object.keys(env)) if (key.startsWith('OTEL_')) delete env[key];
+  Object.assign(env, otel);
   const worker = new CliRun(['worker', ...args], { env });
   children.push(worker.child);
   const [, url = ''] = await worker.waitFor('stderr', /ready .* metrics=(http:\/\/\S+)/);
@@ -113,6 +119,64 @@ describe('ubom worker --metrics-port: /healthz, /readyz, /metrics', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     await stop(redis, 'SIGTERM');
   }, 90_000);
+
+  it('with OTEL_METRICS_EXPORTER=otlp, exports the metrics over OTLP/HTTP (protobuf) while /metrics serves them too', async () => {
+    const receiver = await OtlpReceiver.start();
+    const redisUrl = 'redis://127.0.0.1:6379';
+    let queue: WorkQueue | undefined;
+    let name = '';
+    try {
+      const { worker, url } = await startWorker(['--metrics-port', String(await freePort())], redisUrl, {
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+        OTEL_METRIC_EXPORT_INTERVAL: '300',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      });
+      name = /queue=(\S+)/.exec(worker.stderr)?.[1] ?? '';
+      queue = new WorkQueue({ name, connection: redisUrl });
+      const handle = await queue.enqueue(nodeWork('', {}, { id: 'otlp-beside-prometheus' }) as never);
+      expect((await handle.result()).success).toBe(true);
+
+      // exported by the periodic reader while the worker runs, not only by the flush on its way out
+      const point = await eventually('the OTLP export of the work', async () => {
+        const durations = receiver.metrics.filter((m) => m.name === 'ubom.work.duration');
+        return durations
+          .flatMap((m) => m.histogram?.dataPoints ?? [])
+          .find((p) => p.count === '1' && attributesOf(p.attributes)['ubom.work.outcome'] === 'success');
+      });
+      expect(attributesOf(point.attributes)).toEqual({
+        'ubom.work.type': 'process',
+        'ubom.work.outcome': 'success',
+      });
+      expect(receiver.requests).toContainEqual({
+        path: '/v1/metrics',
+        contentType: 'application/x-protobuf',
+      });
+      expect(receiver.requests.map((r) => r.path)).not.toContain('/v1/traces');
+
+      const metrics = await fetch(`${url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(
+        /^ubom_work_duration_seconds_count\{(?=[^}]*ubom_work_type="process")(?=[^}]*ubom_work_outcome="success")[^}]*\} 1$/m,
+      );
+
+      worker.child.kill('SIGTERM');
+      const { code, stderr } = await worker.done;
+      expect(code).toBe(0);
+      expect(stderr).not.toMatch(/telemetry/);
+    } finally {
+      await queue?.close();
+      await receiver.close();
+      if (name) {
+        const keys = execFileSync('redis-cli', ['--scan', '--pattern', `bull:${name}:*`])
+          .toString()
+          .split('\n')
+          .filter(Boolean);
+        if (keys.length > 0) execFileSync('redis-cli', ['del', ...keys]);
+      }
+    }
+  }, 60_000);
 
   it('is scraped by a real Prometheus: ubom_work_duration_seconds_count counts the works', async () => {
     execFileSync('bash', [`${SCRIPTS}setup-prometheus.sh`], { stdio: 'ignore' });
