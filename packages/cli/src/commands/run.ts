@@ -26,8 +26,9 @@ function trapSignals(
   const handler = (signal: NodeJS.Signals): void => {
     if (first === undefined) {
       first = signal;
-      view()?.note(`[ubom] ${signal}: cancelling the work and cleaning up (press Ctrl-C again to force)`);
+      // the status line first, so the note is not followed by one last "running for …" redraw
       view()?.cancelling();
+      view()?.note(`[ubom] ${signal}: cancelling the work and cleaning up (press Ctrl-C again to force)`);
       controller.abort(new AbortError(`interrupted by ${signal}`));
       return;
     }
@@ -87,8 +88,8 @@ async function runWork(file: string, flags: RunFlags, ctx: CommandContext): Prom
     view = new LiveView(io.stderr, errPalette, titleOf(work), { logs: !flags.quiet, status: !flags.quiet });
     const live = view;
     controller.signal.addEventListener('abort', () => {
-      if (!trap) live.note('[ubom] cancelling the work and cleaning up');
       live.cancelling();
+      if (!trap) live.note('[ubom] cancelling the work and cleaning up');
     });
     let result: WorkResult;
     try {
