@@ -19,6 +19,10 @@ describe('typed docker works', () => {
     defineWork({ id: 'c', type: 'docker', executor_config: { image: 'busybox', comand: ['true'] } });
     // @ts-expect-error: a wrong type
     defineWork({ id: 'd', type: 'docker', executor_config: { image: 42 } });
+    // the kernel's keys are part of every config: timeout (above) and propagate_trace
+    defineWork({ id: 'p', type: 'docker', executor_config: { image: 'busybox', propagate_trace: false } });
+    // @ts-expect-error: propagate_trace is a boolean
+    defineWork({ id: 'q', type: 'docker', executor_config: { image: 'busybox', propagate_trace: 'no' } });
     // other types stay open
     defineWork({ id: 'e', type: 'not-declared', executor_config: { imag: 'x' } });
   });
