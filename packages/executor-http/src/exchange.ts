@@ -20,6 +20,8 @@ export interface ExchangeArgs {
   idleTimeoutMs: number | undefined;
   log: (level: LogLevel, message: string) => void;
   secret: (value: string) => void;
+  /** Masks every secret known so far (what is quoted from a response is masked before it is cut). */
+  mask: <T>(value: T) => T;
 }
 
 /** The final response (body not yet read) and how it was obtained. */

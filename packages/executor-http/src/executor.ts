@@ -47,7 +47,7 @@ async function finish(answer: Answer, x: ExchangeArgs, requestBytes: number): Pr
       limit,
       answer.method === 'HEAD' || status === 204 || status === 304,
     );
-    return toOutcome(answer, read, config, requestBytes, limit, (note) => x.log('warn', note));
+    return toOutcome(answer, read, config, requestBytes, limit, (note) => x.log('warn', note), x.mask);
   } catch (error) {
     if (isAbort(error, signal) || error instanceof ValidationError) throw error;
     throw networkError(`reading the response of ${answer.method} ${answer.href}`, error);
@@ -88,7 +88,7 @@ export const createPlugin = defineExecutor({
   /** Resolves the host (and the token endpoint's), connects with the work's TLS settings, sends nothing. */
   dryRun: ({ config, signal, timeoutMs }) => dryRun(config, signal, timeoutMs),
 
-  async run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
+  async run({ config, work, state, signal, timeoutMs, log, secret, mask, span, traceCarrier }) {
     const tls = config.tls ? await resolveTls(config.tls) : undefined;
     if (tls?.insecure) log('warn', INSECURE_WARNING);
     // with a deadline (the work's or the kernel's) that governs; without, undici's 300 s idle limits stay
@@ -105,6 +105,7 @@ export const createPlugin = defineExecutor({
         idleTimeoutMs: deadline === undefined ? undefined : 0,
         log,
         secret,
+        mask,
       });
       recordResponse(s, outcome);
       return outcome;

@@ -96,6 +96,7 @@ export function toOutcome(
   requestBytes: number,
   limit: number,
   note: (message: string) => void,
+  mask: (text: string) => string = (text) => text,
 ): RunOutcome {
   const status = answer.response.statusCode;
   const ok = isSuccess(status, config.success_status);
@@ -112,8 +113,12 @@ export function toOutcome(
   const decoded = decodeBody(read.bytes, header(answer, 'content-type'), config.response_format);
   if (!ok) {
     if ('body' in decoded) outputs.body = decoded.body;
+    // masked before it is cut and its whitespace folded: a piece of a secret's form, or a form with
+    // folded whitespace, is not recognised by the masking of the result
     const text =
-      read.bytes.length > 0 ? `: ${excerpt(read.bytes.subarray(0, EXCERPT_CHARS * 4).toString('utf8'))}` : '';
+      read.bytes.length > 0
+        ? `: ${excerpt(mask(read.bytes.toString('utf8')).slice(0, EXCERPT_CHARS * 4))}`
+        : '';
     return { success: false, error: `${what()}${text}`, outputs, metrics };
   }
   if ('error' in decoded) return { success: false, error: `${what()}: ${decoded.error}`, outputs, metrics };

@@ -55,7 +55,9 @@ beforeAll(async () => {
         const { secret, plain } = values(req);
         const who = new URL(req.url ?? '/', 'http://x').searchParams.get('who');
         res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(FORMS(who === 'plain' ? plain : secret).join(' '));
+        // `straddle`: the hex form across the 512th character, where the error's excerpt is cut
+        if (who === 'straddle') res.end(`${'x'.repeat(505)} ${secretEncodings(secret).hex} end`);
+        else res.end(FORMS(who === 'plain' ? plain : secret).join(' '));
       },
       // "JSON" that is not: the value itself first (a JSON.parse message quotes the start of the text)
       '/not-json': (req, res) => {
@@ -134,6 +136,10 @@ describe('a bearer token printed back in every encoding is masked in every chann
       none(JSON.stringify(failed), 'the failed work');
       const control = await run('/fail?who=plain', direct);
       all(String(control.result.error), FORMS(PLAIN), 'the error');
+      // a form where the excerpt is cut: masked before the cut, so no piece of it is quoted
+      const cut = await run('/fail?who=straddle', direct);
+      expect(cut.result.error).toMatch(/x \*\*\* en…$/);
+      expect(String(cut.result.error)).not.toContain(secretEncodings(SECRET).hex.slice(0, 4));
     });
 
     it(`${via}: a body that says it is JSON but is not (the note in the logs, the error with response_format json)`, async () => {
