@@ -32,6 +32,10 @@ describe('ubom new', () => {
         // nothing in the process starter needs a service: the dry run (the program on PATH) passes too
         const checked = await ubom(['validate', join(files.dir, 'process-plain.json')]);
         expect(checked.code, checked.stderr).toBe(0);
+        // and it runs as written
+        const ran = await ubom(['run', join(files.dir, 'process-plain.json'), '--json', '--quiet']);
+        expect(ran.code, ran.stderr).toBe(0);
+        expect(JSON.parse(ran.stdout)).toMatchObject({ success: true, outputs: { exit_code: 0 } });
       }
     },
     180_000,

@@ -42,7 +42,7 @@ export const processConfigSchema = z
     command: z.union([z.array(cString()).min(1), cString().min(1)]).meta({
       description:
         'The program and its arguments, run without a shell. A single string is allowed only with `shell`, which then interprets it.',
-      examples: [['node', 'build.js', '--prod'], 'ls -l | wc -l'],
+      examples: [['echo', 'hello from ubom'], ['node', 'build.js', '--prod'], 'ls -l | wc -l'],
     }),
     shell: z
       .union([z.boolean(), cString().min(1)])
