@@ -66,12 +66,13 @@ export const createPlugin = defineExecutor({
       dryRun: true,
       log: nothing,
       secret: nothing,
+      mask: (value) => value,
       trace: {},
     });
     return outcome.outputs;
   },
 
-  run({ config, work, state, signal, timeoutMs, log, secret, span, traceCarrier }) {
+  run({ config, work, state, signal, timeoutMs, log, secret, mask, span, traceCarrier }) {
     const attributes = invokedAttributes(config);
     return span(`${config.function} invoke`, attributes, async (s) => {
       const outcome = await state.invoke({
@@ -82,6 +83,7 @@ export const createPlugin = defineExecutor({
         dryRun: false,
         log,
         secret,
+        mask,
         trace: traceCarrier(),
       });
       recordInvocation(s, outcome, attributes);

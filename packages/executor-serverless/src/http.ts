@@ -13,6 +13,8 @@ export interface HttpInvoke {
   provider: 'gcp' | 'azure';
   /** Sent as `traceparent` / `tracestate` headers. */
   trace: TraceCarrier;
+  /** Masks the secrets known so far (the body a failure quotes, before it is cut). */
+  mask: <T>(value: T) => T;
 }
 
 /**
@@ -56,5 +58,12 @@ export async function invokeHttp(call: HttpInvoke): Promise<Outcome> {
     );
   }
   const requestBytes = body ? Buffer.byteLength(body) : 0;
-  return httpOutcome({ url: call.url, response, text, requestBytes, provider: call.provider });
+  return httpOutcome({
+    url: call.url,
+    response,
+    text,
+    requestBytes,
+    provider: call.provider,
+    mask: call.mask,
+  });
 }

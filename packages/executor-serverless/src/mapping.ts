@@ -18,9 +18,15 @@ export function parseBody(text: string): unknown {
   }
 }
 
-/** A short single-line excerpt of a response body for an error message. */
-export function excerpt(value: unknown, max = 300): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+/** The identity: where no secret is known. */
+const unmasked = <T>(value: T): T => value;
+
+/**
+ * A short single-line excerpt of a response body for an error message. `mask` runs first: a secret's
+ * form cut in two, or with its whitespace folded, would not be recognised by the result's masking.
+ */
+export function excerpt(value: unknown, max = 300, mask: <T>(value: T) => T = unmasked): string {
+  const text = mask(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }
@@ -34,6 +40,7 @@ export function lambdaOutcome(
   out: Lambda.InvokeCommandOutput,
   requestBytes: number,
   log: (level: LogLevel, message: string, source: LogSource) => void,
+  mask: <T>(value: T) => T = unmasked,
 ): Outcome {
   const bytes = out.Payload
     ? Buffer.from(out.Payload.buffer, out.Payload.byteOffset, out.Payload.byteLength)
@@ -51,17 +58,17 @@ export function lambdaOutcome(
   if (out.ExecutedVersion !== undefined) outputs.executed_version = out.ExecutedVersion;
   if (out.FunctionError === undefined) return { outputs, metrics };
   outputs.function_error = out.FunctionError;
-  return { success: false, error: functionErrorMessage(out.FunctionError, payload), outputs, metrics };
+  return { success: false, error: functionErrorMessage(out.FunctionError, payload, mask), outputs, metrics };
 }
 
-function functionErrorMessage(kind: string, payload: unknown): string {
+function functionErrorMessage(kind: string, payload: unknown, mask: <T>(value: T) => T): string {
   if (payload !== null && typeof payload === 'object') {
     const p = payload as { errorType?: unknown; errorMessage?: unknown };
     if (typeof p.errorMessage === 'string') {
       return `${typeof p.errorType === 'string' ? `${p.errorType}: ` : ''}${p.errorMessage}`;
     }
   }
-  return `the function failed (${kind})${payload === null ? '' : `: ${excerpt(payload)}`}`;
+  return `the function failed (${kind})${payload === null ? '' : `: ${excerpt(payload, 300, mask)}`}`;
 }
 
 /** Response headers worth returning (not cookies: they may carry credentials). */
@@ -83,6 +90,7 @@ export function httpOutcome(answer: {
   text: string;
   requestBytes: number;
   provider: 'gcp' | 'azure';
+  mask?: <T>(value: T) => T;
 }): Outcome {
   const { response, text } = answer;
   const payload = parseBody(text);
@@ -99,6 +107,6 @@ export function httpOutcome(answer: {
   };
   if (response.status >= 200 && response.status < 300) return { outputs, metrics };
   const hint = response.status === 404 ? ' (no such function at this URL, or the function answered 404)' : '';
-  const error = `the function answered HTTP ${response.status}${hint}${text ? `: ${excerpt(payload)}` : ''}`;
+  const error = `the function answered HTTP ${response.status}${hint}${text ? `: ${excerpt(payload, 300, answer.mask)}` : ''}`;
   return { success: false, error, outputs, metrics };
 }

@@ -126,7 +126,7 @@ export class AwsDriver implements ProviderDriver<AwsConfig> {
       if (signal.aborted) return { success: false, outputs: notes, metrics: { provider: 'aws' } };
       throw awsError(error, config);
     }
-    const outcome = lambdaOutcome(out, body.length, request.log);
+    const outcome = lambdaOutcome(out, body.length, request.log, request.mask);
     Object.assign(outcome.outputs, notes);
     if (type === 'dry_run') outcome.outputs.dry_run = true;
     return outcome;

@@ -83,6 +83,7 @@ export class AzureDriver implements ProviderDriver<AzureConfig> {
       signal,
       provider: 'azure',
       trace: request.trace,
+      mask: request.mask,
     });
   }
 

@@ -103,6 +103,7 @@ export class GcpDriver implements ProviderDriver<GcpConfig> {
         signal,
         provider: 'gcp',
         trace: request.trace,
+        mask: request.mask,
       });
       Object.assign(outcome.outputs, known);
       return outcome;

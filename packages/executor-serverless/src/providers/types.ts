@@ -23,6 +23,8 @@ export interface InvokeRequest<C> {
   log(level: LogLevel, message: string, source?: LogSource): void;
   /** Registers a credential obtained while running (a fetched key, a token) so it is masked. */
   secret(value: string | undefined): void;
+  /** Masks every secret known so far: what is quoted from an answer is masked before it is cut. */
+  mask<T>(value: T): T;
 }
 
 /** A provider: invokes functions, caches its SDK clients, closes them on shutdown. */
