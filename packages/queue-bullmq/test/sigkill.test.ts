@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,48 +56,117 @@ async function worker(env: Record<string, string>): Promise<WorkerProcess> {
   return w;
 }
 
-describe.runIf(process.platform === 'linux')('SIGKILL of a worker running process works', () => {
-  it("its works' processes die with it: the survivor's run is the only one with a side effect", async () => {
-    const fast = { LOCK_MS: '1000', STALLED_MS: '500', CONCURRENCY: '4' };
-    const effects = join(dir, 'effects');
-    const ids = ['s0', 's1', 's2', 's3'];
-    // each work says it started, sleeps, then appends its id: the side effect that must happen once
-    const script = `echo $$; sleep 4; echo "$WORK_ID" >> ${effects}; echo "done on $PPID"`;
-    const doomed = await worker(fast);
-    const followed = await Promise.all(
-      ids.map(async (id) => {
-        const logs: LogEntry[] = [];
-        const handle = await queue.enqueue(shWork(id, script, { environment: { WORK_ID: id, MARK: mark } }));
-        const result = handle.result({ onLog: (e) => logs.push(e) });
-        result.catch(() => undefined);
-        return { id, logs, result };
-      }),
-    );
-    // every work runs on the doomed worker (sh and its sleep each)
-    await waitFor(
-      () => followed.every((f) => f.logs.some((e) => e.source === 'stdout' && /^\d+$/.test(e.message))),
-      15_000,
-      'every work to start',
-    );
-    const orphans = await marked();
-    expect(orphans.length).toBeGreaterThanOrEqual(ids.length);
-
-    doomed.kill('SIGKILL');
-    expect((await doomed.exited).signal).toBe('SIGKILL');
-    // the watchdog stops them well before their `sleep 4` ends
-    await waitFor(() => orphans.every((pid) => !alive(pid)), 2500, "the killed worker's processes to end");
-    const survivor = await worker(fast); // takes the stalled works over
-
-    const results = await Promise.all(followed.map((f) => f.result));
-    for (const r of results) {
-      expect(r.success).toBe(true);
-      expect(r.outputs.stdout).toMatch(new RegExp(`done on ${survivor.pid}\\n$`));
-      expect(r.metrics.jobAttempt).toBe(2); // started twice (at-least-once), ran to the end once
+/** The watchdog the worker `pid` started (its child, `node -e` the executor's watchdog script). */
+function watchdogOf(pid: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (
+        ppid === pid &&
+        readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('executor-process watchdog')
+      )
+        return Number(entry);
+    } catch {
+      // gone while we looked
     }
-    // each side effect happened exactly once: no orphan finished its first run
-    expect(existsSync(effects)).toBe(true);
-    const lines = readFileSync(effects, 'utf8').trim().split('\n').sort();
-    expect(lines).toEqual([...ids].sort());
-    await waitFor(async () => (await marked()).length === 0, 5000, 'no process of the works left');
-  }, 90_000);
+  }
+  return undefined;
+}
+
+/**
+ * Four works on a doomed worker, each appending its id to `effects`: its side effect. A first run
+ * marks that it started, then waits for the gate, which the test opens only once the survivor has run
+ * every work to its end: an orphan of a first run still alive then would append a second line. The
+ * survivor's run (the work's second attempt) finds the mark and appends at once. No step of it races
+ * a clock: the waits are bounds against a hang, the gate orders the side effects.
+ */
+async function startDoomedWorks(groupsDir: string) {
+  const fast = { LOCK_MS: '1000', STALLED_MS: '500', CONCURRENCY: '4', UBOM_PROCESS_GROUPS_DIR: groupsDir };
+  const effects = join(dir, 'effects');
+  const gate = join(dir, 'gate');
+  const ids = ['s0', 's1', 's2', 's3'];
+  const script = [
+    'echo $$',
+    `if [ ! -e "${dir}/started-$WORK_ID" ]; then : > "${dir}/started-$WORK_ID"; while [ ! -e "${gate}" ]; do sleep 0.05; done; fi`,
+    `echo "$WORK_ID" >> "${effects}"`,
+    'echo "done on $PPID"',
+  ].join('\n');
+  const doomed = await worker(fast);
+  const followed = await Promise.all(
+    ids.map(async (id) => {
+      const logs: LogEntry[] = [];
+      const handle = await queue.enqueue(shWork(id, script, { environment: { WORK_ID: id, MARK: mark } }));
+      const result = handle.result({ onLog: (e) => logs.push(e) });
+      result.catch(() => undefined);
+      return { id, logs, result };
+    }),
+  );
+  // every work runs on the doomed worker, waiting at the gate
+  await waitFor(
+    () => followed.every((f) => f.logs.some((e) => e.source === 'stdout' && /^\d+$/.test(e.message))),
+    30_000,
+    'every work to start',
+  );
+  const orphans = await marked();
+  expect(orphans.length).toBeGreaterThanOrEqual(ids.length);
+  return {
+    ids,
+    doomed,
+    orphans,
+    /** The survivor takes the stalled works over; once each ran to its end, the gate opens. */
+    async recover(): Promise<void> {
+      const survivor = await worker(fast);
+      const results = await Promise.all(followed.map((f) => f.result));
+      for (const r of results) {
+        expect(r.success).toBe(true);
+        expect(r.outputs.stdout).toMatch(new RegExp(`done on ${survivor.pid}\\n$`));
+        expect(r.metrics.jobAttempt).toBe(2); // started twice (at-least-once), ran to the end once
+      }
+      writeFileSync(gate, '');
+      await waitFor(async () => (await marked()).length === 0, 30_000, 'no process of the works left');
+      // each side effect happened exactly once: no first run lived on to pass the gate
+      expect(readFileSync(effects, 'utf8').trim().split('\n').sort()).toEqual([...ids].sort());
+    },
+  };
+}
+
+describe.runIf(process.platform === 'linux')('SIGKILL of a worker running process works', () => {
+  it("its works' processes die with it (its watchdog): the survivor's run is the only one with a side effect", async () => {
+    const works = await startDoomedWorks(join(dir, 'groups'));
+    works.doomed.kill('SIGKILL');
+    expect((await works.doomed.exited).signal).toBe('SIGKILL');
+    // stopped by the dead worker's watchdog, before any other worker starts
+    await waitFor(
+      () => works.orphans.every((pid) => !alive(pid)),
+      30_000,
+      "the killed worker's processes to end",
+    );
+    await works.recover();
+  }, 120_000);
+
+  it('with its watchdog SIGKILLed too, the next worker sweeps them before it runs the works again', async () => {
+    const groups = join(dir, 'groups');
+    const works = await startDoomedWorks(groups);
+    // the watchdog records each group it guards (for this sweep) when it is told of it
+    await waitFor(
+      () =>
+        existsSync(groups) &&
+        readdirSync(groups).filter((n) => n.endsWith('.json')).length === works.ids.length,
+      30_000,
+      'a record of each running group',
+    );
+    const watchdog = watchdogOf(works.doomed.pid);
+    expect(watchdog).toBeGreaterThan(0);
+    // stopped first, so that it cannot start another watchdog when it sees this one die
+    works.doomed.kill('SIGSTOP');
+    process.kill(watchdog as number, 'SIGKILL');
+    works.doomed.kill('SIGKILL');
+    expect((await works.doomed.exited).signal).toBe('SIGKILL');
+    await waitFor(() => !alive(watchdog as number), 30_000, 'the watchdog to end');
+    // nothing stopped them: they wait at the gate, left to the next executor's sweep
+    expect(works.orphans.filter((pid) => alive(pid))).toEqual(works.orphans);
+    await works.recover();
+  }, 120_000);
 });
