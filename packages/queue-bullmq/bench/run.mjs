@@ -92,7 +92,11 @@ async function throughput(mode) {
     for (let i = 0; i < TOTAL; i += 500)
       await queue.addBulk(Array.from({ length: Math.min(500, TOTAL - i) }, (_, j) => same(i + j)));
   } else {
-    const producer = new WorkQueue({ name, connection: URL_ });
+    const producer = new WorkQueue({
+      name,
+      connection: URL_,
+      telemetry: process.env.UBOM_BENCH_TELEMETRY !== '0',
+    });
     for (let i = 0; i < TOTAL; i += 200)
       await Promise.all(
         Array.from({ length: Math.min(200, TOTAL - i) }, (_, j) => producer.enqueue(noop(i + j))),
@@ -145,7 +149,11 @@ async function latency(mode) {
     eventsClient.disconnect();
     await queue.close();
   } else {
-    const producer = new WorkQueue({ name, connection: URL_ });
+    const producer = new WorkQueue({
+      name,
+      connection: URL_,
+      telemetry: process.env.UBOM_BENCH_TELEMETRY !== '0',
+    });
     for (let i = 0; i < LATENCY_SAMPLES + 10; i++) {
       const t0 = performance.now();
       await (await producer.enqueue(noop(i))).result();

@@ -52,7 +52,14 @@ if (mode === 'raw') {
       { type: 'noop', version: '1.0.0', config: { type: 'object' } },
     ),
   );
-  const worker = new WorkWorker({ name, connection: url, registry, concurrency: Number(concurrency) });
+  const telemetry = process.env.UBOM_BENCH_TELEMETRY !== '0'; // A/B of the bullmq-otel add-on
+  const worker = new WorkWorker({
+    name,
+    connection: url,
+    registry,
+    concurrency: Number(concurrency),
+    telemetry,
+  });
   await worker.start();
   close = () => worker.close({ graceMs: 0 });
 }
