@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EnhancedWorkRegistry, type LogEntry, type Work } from '@ubom/core';
-import { leakedEncodings, secretEncodings } from '@ubom/testkit';
+import { leakedEncodings, type SecretEncoding, secretEncodings } from '@ubom/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerExecutor } from '../src/executor';
 import { countManaged, dockerWork, newExecutor } from './support/docker';
@@ -60,7 +60,7 @@ forms() {
 /** What Node writes for each form the script prints. */
 const nodeForms = secretEncodings;
 
-const FORM_NAMES = Object.keys(nodeForms('x'));
+const FORM_NAMES = Object.keys(nodeForms('x')) as SecretEncoding[];
 // a space and "/" (form-encoding writes "+", encodeURI keeps "/"), "+", "~", "*", "!", a non-ASCII
 // letter; 25 bytes, so base64 is padded
 const secret = `s3cr t/${randomBytes(6).toString('hex')}+é~*!`;
