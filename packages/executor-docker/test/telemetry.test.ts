@@ -1,12 +1,12 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { EnhancedWorkRegistry } from '@ubom/core';
+import { recordTelemetry, traceIdOf } from '@ubom/testkit/telemetry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerExecutor } from '../src/executor';
 import { imageAttributes } from '../src/telemetry';
 import { countManaged, docker, dockerWork, IMAGE, newExecutor } from './support/docker';
 import { type FakeRegistry, startRegistry } from './support/registry';
-import { recordTelemetry, traceIdOf } from './support/telemetry';
 
 const telemetry = recordTelemetry();
 const PRINT = ['sh', '-c', 'echo "tp=$TRACEPARENT"; echo "ts=$TRACESTATE"'];

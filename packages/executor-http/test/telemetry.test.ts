@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { recordTelemetry, traceIdOf } from '@ubom/testkit/telemetry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fullUrl } from '../src/telemetry';
 import { httpWork, type Setup, setup } from './support/executor';
 import { json, startServer, type TestServer } from './support/server';
-import { recordTelemetry, traceIdOf } from './support/telemetry';
 
 const telemetry = recordTelemetry();
 const GIVEN = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { recordTelemetry, traceIdOf } from '@ubom/testkit/telemetry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lines, processWork, registry } from './support/run';
-import { recordTelemetry, traceIdOf } from './support/telemetry';
 
 const telemetry = recordTelemetry();
 const PRINT = ['sh', '-c', 'echo "tp=$TRACEPARENT"; echo "ts=$TRACESTATE"'];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { EnhancedWorkRegistry, type Work } from '@ubom/core';
+import { recordTelemetry, traceIdOf } from '@ubom/testkit/telemetry';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPlugin, type ServerlessExecutor } from '../src';
 import { lambdaClientContext } from '../src/telemetry';
@@ -10,7 +11,6 @@ import { awsWork, startAwsStandIn } from './aws-env';
 import type { LambdaServer } from './fixtures/aws/lambda-server.mjs';
 import { type AzureServer, startAzureServer } from './fixtures/azure/azure-server.mjs';
 import { type ServedFunction, serveFunction } from './fixtures/gcp/functions.mjs';
-import { recordTelemetry, traceIdOf } from './support/telemetry';
 
 const telemetry = recordTelemetry();
 const GIVEN = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,8 +1,8 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { recordTelemetry, traceIdOf } from '@ubom/testkit/telemetry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { harness, lines, target, work } from './support/run';
 import { startSshd, type TestSshd } from './support/sshd';
-import { recordTelemetry, traceIdOf } from './support/telemetry';
 
 const telemetry = recordTelemetry();
 const GIVEN = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,3 +1,5 @@
+// The real OpenTelemetry SDK for executor tests (`@ubom/testkit/telemetry`): spans in memory, metrics read
+// on demand. Its own entry, so that only tests that use it need the SDK packages (optional peers).
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { type DataPoint, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
