@@ -139,7 +139,8 @@ export async function startSshd(extraConfig: string[] = []): Promise<TestSshd> {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      // a connection's own sshd process may still be writing its log for a moment after the listener exits
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
