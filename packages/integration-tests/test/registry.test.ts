@@ -50,7 +50,27 @@ const plugin = join(work, 'empty', PLUGIN);
 const STEP_MS = 900_000;
 const RELEASE_MS = 1_800_000;
 
-const npm = (cwd: string, args: string[]) => sh(cwd, 'npm', args, registry.env);
+/**
+ * npm against the local registry. An install that fails only because the proxy could not fetch a
+ * package from the usual registry in time (Verdaccio answers 404 "no such package available" for a
+ * proxied package then; seen on a loaded machine) is tried again, twice at most: our own packages are
+ * never proxied, so a 404 for one of them still fails at once.
+ */
+async function npm(cwd: string, args: string[]): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sh(cwd, 'npm', args, registry.env);
+    } catch (error) {
+      const text = (error as Error).message;
+      const url = /404 Not Found - GET (\S+) - no such package available/i.exec(text)?.[1];
+      const missing = url === undefined ? undefined : decodeURIComponent(new URL(url).pathname.slice(1));
+      const ours = /^(@ubom\/|create-ubom-plugin$|ubom-plugin-|@[^/]+\/ubom-plugin-)/;
+      const proxied = missing !== undefined && !ours.test(missing);
+      if (!proxied || attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
 const json = <T>(text: string): T => JSON.parse(text) as T;
 const readJson = <T>(file: string): T => json<T>(readFileSync(file, 'utf8'));
 
