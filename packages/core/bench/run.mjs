@@ -2,52 +2,19 @@
 // Goal (issue 2): ≤ 3 µs overhead per work, ≥ 300k works/s on one core.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BasePlugin, EnhancedWorkRegistry } from '@ubom/core';
-
-const RESULT_METRICS = { startedAt: '', finishedAt: '', durationMs: 0, attempts: 1 };
-class NoopExecutor extends BasePlugin {
-  async execute() {
-    return { success: true, outputs: {}, logs: [], metrics: { ...RESULT_METRICS } };
-  }
-}
-const schema = {
-  type: 'noop',
-  version: '1.0.0',
-  config: {
-    type: 'object',
-    properties: {
-      command: { type: 'array', items: { type: 'string' } },
-      environment: { type: 'object', additionalProperties: { type: 'string' } },
-    },
-    required: ['command'],
-    additionalProperties: false,
-  },
-};
-const executor = new NoopExecutor(
-  { name: 'noop', version: '1.0.0', apiVersion: 1 },
-  {
-    name: 'noop',
-    description: 'does nothing',
-    version: '1.0.0',
-    capabilities: { cancel: false, streamLogs: false, dryRun: false },
-  },
+import {
+  ctx,
+  direct,
+  executor,
+  median,
+  N,
+  NoopExecutor,
+  registry,
   schema,
-);
-const registry = new EnhancedWorkRegistry();
-registry.registerExecutor('noop', executor);
-const work = { id: 'w1', type: 'noop', executor_config: { command: ['true'], environment: { A: '1' } } };
-const ctx = { workflowId: 'wf', runId: 'r1' };
+  time,
+  viaRegistry,
+} from './noop.mjs';
 
-async function time(label, fn, n) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await fn();
-  const ns = Number(process.hrtime.bigint() - t0);
-  return { label, perWorkNs: ns / n, perSecond: (n / ns) * 1e9 };
-}
-
-const N = Number(process.env.BENCH_N ?? 500_000);
-const direct = () => executor.execute(work, ctx);
-const viaRegistry = () => registry.execute(work, ctx);
 for (let i = 0; i < 3; i++) {
   await time('warm', direct, 50_000);
   await time('warm', viaRegistry, 50_000);
@@ -55,7 +22,6 @@ for (let i = 0; i < 3; i++) {
 const rounds = [];
 for (let i = 0; i < 5; i++)
   rounds.push([await time('direct', direct, N), await time('registry', viaRegistry, N)]);
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const d = median(rounds.map(([a]) => a.perWorkNs));
 const r = median(rounds.map(([, b]) => b.perWorkNs));
 console.log(

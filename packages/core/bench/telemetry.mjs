@@ -1,53 +1,8 @@
 // Telemetry (issue 14), run by run.mjs in a process of its own (the sections before it leave a heap
 // and JIT state that skewed these figures by ~2x): a no-op work through the registry with no
 // OpenTelemetry SDK registered, then with the SDK, side by side.
-import { BasePlugin, EnhancedWorkRegistry } from '@ubom/core';
+import { ctx, direct, median, N, registry, time, viaRegistry, work } from './noop.mjs';
 
-const RESULT_METRICS = { startedAt: '', finishedAt: '', durationMs: 0, attempts: 1 };
-class NoopExecutor extends BasePlugin {
-  async execute() {
-    return { success: true, outputs: {}, logs: [], metrics: { ...RESULT_METRICS } };
-  }
-}
-const schema = {
-  type: 'noop',
-  version: '1.0.0',
-  config: {
-    type: 'object',
-    properties: {
-      command: { type: 'array', items: { type: 'string' } },
-      environment: { type: 'object', additionalProperties: { type: 'string' } },
-    },
-    required: ['command'],
-    additionalProperties: false,
-  },
-};
-const executor = new NoopExecutor(
-  { name: 'noop', version: '1.0.0', apiVersion: 1 },
-  {
-    name: 'noop',
-    description: 'does nothing',
-    version: '1.0.0',
-    capabilities: { cancel: false, streamLogs: false, dryRun: false },
-  },
-  schema,
-);
-const registry = new EnhancedWorkRegistry();
-registry.registerExecutor('noop', executor);
-const work = { id: 'w1', type: 'noop', executor_config: { command: ['true'], environment: { A: '1' } } };
-const ctx = { workflowId: 'wf', runId: 'r1' };
-
-async function time(label, fn, n) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await fn();
-  const ns = Number(process.hrtime.bigint() - t0);
-  return { label, perWorkNs: ns / n, perSecond: (n / ns) * 1e9 };
-}
-
-const N = Number(process.env.BENCH_N ?? 500_000);
-const direct = () => executor.execute(work, ctx);
-const viaRegistry = () => registry.execute(work, ctx);
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (let i = 0; i < 3; i++) await time('warm', direct, 50_000);
 const directRounds = [];
 for (let i = 0; i < 5; i++) directRounds.push((await time('direct', direct, N / 5)).perWorkNs);
