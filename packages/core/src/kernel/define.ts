@@ -1,4 +1,5 @@
-import { compileSpec, KernelPlugin } from './plugin';
+import { compileSpec } from './compile';
+import { KernelPlugin } from './plugin';
 import type { ConfigOf, ConfigSchema } from './schema';
 import type { ExecutorSpec } from './spec';
 
