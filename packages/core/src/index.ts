@@ -63,11 +63,8 @@ export {
   manifestProblem,
   type PluginManifest,
 } from './plugin/manifest';
-export {
-  EnhancedWorkRegistry,
-  type EnhancedWorkRegistryOptions,
-  type ValidateOptions,
-} from './registry/registry';
+export type { EnhancedWorkRegistryOptions, ValidateOptions } from './registry/options';
+export { EnhancedWorkRegistry } from './registry/registry';
 export { MetricsClock, type ResultParts, workResult } from './result';
 export { MASK, Masker, MIN_MASKED_LENGTH } from './secrets/masker';
 export { envSecrets, fileSecrets, type SecretProvider } from './secrets/providers';

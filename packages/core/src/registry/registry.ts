@@ -1,13 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { Masker } from '../secrets/masker';
 import type { SecretProvider } from '../secrets/providers';
-import {
-  findSecretReferences,
-  hasSecretReference,
-  placeholderOf,
-  resolveSecretReferences,
-  substituteSecrets,
-} from '../secrets/references';
+import { hasSecretReference } from '../secrets/references';
 import { workTelemetry } from '../telemetry/work-telemetry';
 import type {
   CheckedWork,
@@ -23,37 +17,10 @@ import { parseDuration } from '../util/duration';
 import { SchemaValidator, type SecretValues } from '../validation/schema-validator';
 import { suggest } from '../validation/suggest';
 import { guardSync, toPluginError } from './guard';
+import type { EnhancedWorkRegistryOptions, ValidateOptions } from './options';
 import { runWork } from './run-work';
 import { boundedValidation, timedOutWhileValidating } from './validation-bound';
-
-export interface EnhancedWorkRegistryOptions {
-  /** After a timeout or cancel, how long an executor may take to clean up before it is abandoned. Default 30 s. */
-  abortGraceMs?: number;
-  /**
-   * Resolve `{ "$secret": "NAME" }` references in works, in this order (`envSecrets()`,
-   * `fileSecrets()`, or a plugin's provider). Resolved values are masked like inline secrets.
-   */
-  secrets?: SecretProvider[];
-  /** Bound of an executor's asynchronous `validate` before a run (within `work.timeout` too). Default 30 s. */
-  validateTimeoutMs?: number;
-  /** Work types that could be loaded through `resolveExecutor`, for "did you mean" on a misspelled type. */
-  knownTypes?: () => Iterable<WorkType>;
-  /** Names the package to install when a work's type has no executor. */
-  missingExecutorHint?: (type: WorkType) => string | undefined;
-  /**
-   * Called once for a work type that has no executor yet (e.g. to import a discovered plugin only when
-   * a work of its type runs). What it returns is registered; `undefined` means none.
-   */
-  resolveExecutor?: (type: WorkType) => Promise<EnhancedWorkExecutor | undefined>;
-}
-
-export interface ValidateOptions {
-  /** Resolve secret references through the providers (else they are only checked for where they sit). */
-  resolveSecrets?: boolean;
-  /** Also check the work against its backend through the executor's `dryRun`, when it has one. */
-  dryRun?: boolean;
-  signal?: AbortSignal;
-}
+import { secretValuesOf, withSecretReferences } from './work-secrets';
 
 /** An executor that can check a work against its backend without running it. */
 interface DryRunnable {
@@ -135,12 +102,7 @@ export class EnhancedWorkRegistry {
    * Secret references (`{ "$secret": "NAME" }`) are not values: a work holding only those has none.
    */
   secretValues(work: Work): SecretValues {
-    const refs = findSecretReferences(work);
-    if (refs.length === 0) return this.#validator.secretValues(work);
-    const placeholders = refs.map((r) => placeholderOf(r.name));
-    const found = this.#validator.secretValues(substituteSecrets(work, refs, placeholders));
-    const real = (values: readonly string[]) => values.filter((v) => !placeholders.includes(v));
-    return { config: real(found.config), inputs: real(found.inputs) };
+    return secretValuesOf(work, this.#validator);
   }
 
   /**
@@ -248,32 +210,14 @@ export class EnhancedWorkRegistry {
     return this.#entries.has(type);
   }
 
-  /**
-   * The work with its secret references resolved through the providers (or, for a check only, stood
-   * in for by placeholders); refused where a reference is missing or sits in a field that is not a
-   * secret (`writeOnly`).
-   */
-  async #withSecrets(work: Work, resolve: boolean, signal: AbortSignal | undefined): Promise<Work> {
-    const refs = typeof work === 'object' && work !== null ? findSecretReferences(work) : [];
-    if (refs.length === 0) return work;
-    const values = resolve
-      ? await resolveSecretReferences(refs, this.#secrets, signal)
-      : refs.map((r) => placeholderOf(r.name));
-    const resolved = substituteSecrets(work, refs, values);
-    const type = (work as Partial<Work>).type;
-    if (typeof type !== 'string' || !this.#validator.hasSchema(type)) return resolved;
-    const secrets = this.#validator.secretValues(resolved);
-    const misplaced = refs
-      .filter(
-        (_, i) =>
-          !secrets.config.includes(values[i] as string) && !secrets.inputs.includes(values[i] as string),
-      )
-      .map((ref) => ({ path: ref.path, message: '"$secret" is only allowed in a secret (writeOnly) field' }));
-    if (misplaced.length > 0) {
-      const error = new ValidationError(misplaced);
-      throw resolve ? Masker.of(values).error(error) : error;
-    }
-    return resolved;
+  /** See `withSecretReferences`: references resolved (or placeholders), refused where misplaced. */
+  #withSecrets(work: Work, resolve: boolean, signal: AbortSignal | undefined): Promise<Work> {
+    return withSecretReferences(work, {
+      validator: this.#validator,
+      providers: this.#secrets,
+      resolve,
+      signal,
+    });
   }
 
   #entry(type: WorkType): Entry {
