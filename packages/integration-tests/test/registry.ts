@@ -139,8 +139,15 @@ uplinks:
     timeout: 60s
     maxage: 30m
     cache: false
-    max_fails: 20
-    fail_timeout: 10s
+    # never "offline": after max_fails errors in a row Verdaccio answers 404 to everything it proxies
+    # for fail_timeout, so a burst of failed fetches (an install's first hundred requests on a busy
+    # machine) would fail every step after it; each fetch is tried on its own instead
+    max_fails: 1000000
+    fail_timeout: 1s
+    # fewer connections at once to the usual registry than the default 40
+    agent_options:
+      keepAlive: true
+      maxSockets: 16
 packages:
 ${local.join('\n')}
   '**':
@@ -151,7 +158,7 @@ ${local.join('\n')}
 web:
   enable: false
 max_body_size: 100mb
-log: { type: stdout, format: json, level: warn }
+log: { type: stdout, format: json, level: http }
 `;
 }
 
@@ -189,7 +196,12 @@ export async function startRegistry(uplink: string, proxyCache = PROXY_CACHE): P
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const url = await listening(child, (text) => (output += text));
+    let partial = '';
+    const url = await listening(child, (text) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (worthShowing(line)) output += `${line}\n`;
+    });
     const token = await createPublisher(url);
     const userconfig = join(dir, 'npmrc');
     writeFileSync(
@@ -211,6 +223,20 @@ export async function startRegistry(uplink: string, proxyCache = PROXY_CACHE): P
   } catch (error) {
     await stop();
     throw new Error(`Verdaccio did not start: ${(error as Error).message}\n${output}`);
+  }
+}
+
+/**
+ * What Verdaccio printed that explains a failed step: warnings and errors, and the requests to the
+ * usual registry that failed (logged at level http with their error); not every request it served.
+ */
+function worthShowing(line: string): boolean {
+  if (!line.startsWith('{')) return line.trim().length > 0;
+  try {
+    const entry = JSON.parse(line) as { level?: number; error?: unknown; err?: unknown };
+    return (entry.level ?? 0) >= 40 || Boolean(entry.error) || Boolean(entry.err);
+  } catch {
+    return true;
   }
 }
 
