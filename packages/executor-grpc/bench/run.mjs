@@ -2,12 +2,15 @@
 // static grpc-js client of the same proto (@grpc/proto-loader + loadPackageDefinition), on the same
 // server (a child process, so client and server each get a core). Side by side in one run.
 // Targets (issue 4): unary p50 ≤ 1.3× the static client; throughput at concurrency 64 ≥ 0.8×.
+// A third side, the "kernel floor", is a bare defineExecutor whose run is the static client's call, through
+// the same registry: what the registry and the kernel cost on their own, so the executor's own share shows.
+// Each throughput row also gives this process's CPU time per call.
 // Run against the built dist: `pnpm --filter @ubom/executor-grpc build && pnpm --filter @ubom/executor-grpc bench`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { EnhancedWorkRegistry } from '@ubom/core';
+import { defineExecutor, EnhancedWorkRegistry } from '@ubom/core';
 import { createPlugin } from '../dist/index.js';
 
 const SERVER = fileURLToPath(new URL('../test/fixtures/server.mjs', import.meta.url));
@@ -90,7 +93,9 @@ async function latencies(call, n) {
   return out;
 }
 
+/** Calls per second, `CONCURRENCY` at a time for `seconds`, and this process's CPU µs per call. */
 async function throughput(call, seconds) {
+  const cpu0 = process.cpuUsage();
   const stopAt = performance.now() + seconds * 1000;
   let done = 0;
   const worker = async () => {
@@ -101,11 +106,36 @@ async function throughput(call, seconds) {
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: done / ((performance.now() - t0) / 1000), cpuUs: (cpu.user + cpu.system) / done };
 }
 
 // same shape of answer from both (sanity)
 const { registry, plugin } = await makeExecutor();
+
+// the floor: the registry and the kernel around nothing but the static client's call (cancelled on abort)
+const floor = defineExecutor({
+  name: 'bench-floor',
+  version: '0.0.0',
+  type: 'floor',
+  description: 'the static call inside the kernel',
+  config: { type: 'object' },
+  run: ({ signal }) =>
+    new Promise((resolve, reject) => {
+      const cancel = () => call.cancel();
+      const call = staticClient.Unary(REQUEST, (error, value) => {
+        signal.removeEventListener('abort', cancel);
+        if (error) reject(error);
+        else resolve({ outputs: { response: value } });
+      });
+      signal.addEventListener('abort', cancel, { once: true });
+    }),
+})();
+registry.registerExecutor('floor', floor);
+const floorCall = async () => {
+  const result = await registry.execute({ id: 'bench', type: 'floor', executor_config: {} }, {});
+  if (!result.success) throw new Error(result.error);
+};
 const a = await staticCall();
 const b = await executorCall(registry);
 if (a.message !== b.message || a.big_number !== b.big_number || a.mood !== b.mood)
@@ -128,16 +158,20 @@ const s99 = median(rounds.map((r) => r.s99));
 const e99 = median(rounds.map((r) => r.e99));
 
 await throughput(() => staticCall(), 1);
+await throughput(floorCall, 1);
 await throughput(() => executorCall(registry), 1);
 const tput = [];
 for (let i = 0; i < 4; i++) {
   tput.push([
     await throughput(() => staticCall(), SECONDS),
+    await throughput(floorCall, SECONDS),
     await throughput(() => executorCall(registry), SECONDS),
   ]);
 }
-const sT = median(tput.map(([s]) => s));
-const eT = median(tput.map(([, e]) => e));
+const sT = median(tput.map(([s]) => s.rate));
+const fT = median(tput.map(([, f]) => f.rate));
+const eT = median(tput.map(([, , e]) => e.rate));
+const cpuOf = (side) => median(tput.map((round) => round[side].cpuUs)).toFixed(0);
 
 // first call on fresh clients in a warm process (a long-running worker): connection, plus
 // reflection (or loading the .proto files) for the executor
@@ -204,6 +238,17 @@ console.log(
     `≥ 0.80× ${throughputRatio >= 0.8 ? 'ok' : 'MISSED'}`,
   ),
 );
+console.log(
+  row(
+    '  kernel floor (registry + bare)',
+    sT.toFixed(0),
+    fT.toFixed(0),
+    'calls/s',
+    `${(fT / sT).toFixed(2)}×`,
+    '',
+  ),
+);
+console.log(row('  CPU per call at that concurrency', cpuOf(0), cpuOf(2), 'µs', '', `floor ${cpuOf(1)} µs`));
 const fs = median(firsts.static);
 const fr = median(firsts.reflection);
 const fp = median(firsts.protoFiles);
