@@ -131,7 +131,13 @@ export const grpcConfigSchema = z
           .string()
           .regex(new RegExp(HEADER_PATTERN), { message: 'must be a lowercase header name' })
           .meta({ examples: ['authorization'] }),
-        z.string().meta({ writeOnly: true }),
+        // what HTTP/2 carries in a header value (grpc-js refuses anything else when the call is made)
+        z
+          .string()
+          .regex(/^[ -~]*$/, {
+            message: 'must be printable ASCII (space to ~); bytes go under a key ending in -bin, as base64',
+          })
+          .meta({ writeOnly: true }),
       )
       .meta({
         description:

@@ -118,6 +118,19 @@ describe('executor_config', () => {
     expect(JSON.stringify(issues)).not.toContain('42');
   });
 
+  it('refuses a metadata value HTTP/2 cannot carry (a control character, non-ASCII), without showing it', async () => {
+    const issues = await issuesOf({
+      ...valid,
+      metadata: { 'x-one': 'ok', 'x-nul': 'a\u0000b', 'x-accent': 'caf\u00e9', 'x-bin': 'AAEC' },
+    });
+    const message = 'must be printable ASCII (space to ~); bytes go under a key ending in -bin, as base64';
+    expect(issues).toEqual([
+      { path: 'executor_config.metadata.x-nul', message },
+      { path: 'executor_config.metadata.x-accent', message },
+    ]);
+    expect(JSON.stringify(issues)).not.toMatch(/caf|a\\u0000b/);
+  });
+
   it('publishes a JSON Schema (2020-12) from the same zod definition, the own timeout added, secrets writeOnly', async () => {
     const schema = grpcConfigJsonSchema;
     expect(schema).toEqual(plugin.getSchema().config);
