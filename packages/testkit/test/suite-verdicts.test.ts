@@ -49,13 +49,13 @@ describe('describeExecutorConformance verdicts', () => {
 
   it('passes a well-behaved executor on every group, skipping none', () => {
     const tests = verdicts.get('well-behaved');
-    expect(tests?.size).toBe(21);
+    expect(tests?.size).toBe(23);
     expect(failed(tests)).toEqual([]);
   });
 
   it('passes a plugin written only with defineExecutor on every group, derived secrets included', () => {
     const tests = verdicts.get('kernel-only');
-    expect(tests?.size).toBe(22);
+    expect(tests?.size).toBe(24);
     expect(failed(tests)).toEqual([]);
   });
 
@@ -64,12 +64,11 @@ describe('describeExecutorConformance verdicts', () => {
     const skipped = [...(tests ?? [])].filter(([, s]) => s === 'skipped').map(([t]) => t);
     expect(skipped).toEqual(
       expect.arrayContaining([
-        'refuses invalid configs (no invalidConfigs given)',
         'rejects with AbortError when the signal aborts mid-run, settles within the bound, and leaves nothing behind',
         'the executor masks the planted secret itself when called directly, without the registry',
       ]),
     );
-    expect(skipped).toHaveLength(7);
+    expect(skipped).toHaveLength(6);
     expect(failed(tests).filter((t) => !skipped.includes(t))).toEqual([]);
   });
 
@@ -91,6 +90,14 @@ describe('describeExecutorConformance verdicts', () => {
   it('fails an executor that streams entries without seq', () => {
     expect(failed(verdicts.get('streams-without-seq'))).toEqual([
       'onLog receives well-formed entries in order, each before execute resolves',
+    ]);
+  });
+
+  it('fails an executor whose schema accepts a misspelt key, even when no case of its own names one', () => {
+    expect(failed(verdicts.get('accepts-unknown-keys'))).toEqual([
+      'refuses a misspelt key beside a valid config with a ValidationError at that path, and runs nothing',
+      'refuses executor_config.line with a ValidationError at that path, and runs nothing',
+      'a planted secret appears nowhere in the ValidationError of an otherwise invalid work',
     ]);
   });
 

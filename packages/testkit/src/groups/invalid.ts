@@ -2,6 +2,7 @@ import type { LogEntry, ValidationIssue } from '@ubom/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../context';
 import { isOutput, settle } from '../helpers';
+import type { InvalidConfigCase } from '../types';
 
 const atPath = (issue: ValidationIssue, path: string): boolean =>
   issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`);
@@ -25,31 +26,51 @@ function expectValidationError(error: unknown, path: string, message: RegExp | u
     ).toBe(true);
 }
 
-export function invalidGroup(ctx: SuiteContext, skipped: boolean): void {
-  const cases = ctx.options.invalidConfigs;
-  describe.skipIf(skipped || cases.length === 0)('invalid configs', () => {
-    if (cases.length === 0) it.skip('refuses invalid configs (no invalidConfigs given)', () => {});
-    for (const { config, path, message, title } of cases) {
-      it(
-        `refuses ${title ?? path} with a ValidationError at that path, and runs nothing`,
-        async () => {
-          const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
-          const validated = await settle(ctx.registry.validateWork(work, { dryRun: true }));
-          expect(validated.ok, 'validateWork accepted an invalid work').toBe(false);
-          if (!validated.ok) expectValidationError(validated.error, path, message);
+/**
+ * Two cases every executor must refuse, whatever its schema: a config that is not an object, and a
+ * misspelt key beside a valid config (DESIGN: unknown keys are errors with a "did you mean" hint).
+ * Built when the test runs, so a `works.valid` filled in a `beforeAll` is the one used.
+ */
+const genericCases: Record<string, (valid: Record<string, unknown>) => InvalidConfigCase> = {
+  'a config that is not an object': () => ({ config: [] as never, path: 'executor_config' }),
+  'a misspelt key beside a valid config': (valid) => {
+    const key = Object.keys(valid).find((k) => /^[a-z][a-z0-9_]*$/i.test(k));
+    const typo = key ? `${key}x` : 'ubom_conformance_unknown_key';
+    return {
+      config: { ...valid, [typo]: true },
+      path: `executor_config.${typo}`,
+      message: key ? new RegExp(`did you mean "${key}"`) : /unknown key/,
+    };
+  },
+};
 
-          const output: LogEntry[] = [];
-          const onLog = (entry: LogEntry) => {
-            if (isOutput(entry)) output.push(entry);
-          };
-          const executed = await settle(ctx.registry.execute(work, ctx.workContext(), { onLog }));
-          expect(executed.ok, 'execute ran an invalid work').toBe(false);
-          if (!executed.ok) expectValidationError(executed.error, path, message);
-          expect(output).toEqual([]);
-          expect(await ctx.leftovers()).toBe(0);
-        },
-        ctx.testTimeoutMs,
-      );
-    }
+export function invalidGroup(ctx: SuiteContext, skipped: boolean): void {
+  const refuses = (title: string, build: () => InvalidConfigCase) =>
+    it(
+      `refuses ${title} with a ValidationError at that path, and runs nothing`,
+      async () => {
+        const { config, path, message } = build();
+        const work = { ...ctx.options.works.valid, id: 'conformance-invalid', executor_config: config };
+        const validated = await settle(ctx.registry.validateWork(work, { dryRun: true }));
+        expect(validated.ok, 'validateWork accepted an invalid work').toBe(false);
+        if (!validated.ok) expectValidationError(validated.error, path, message);
+
+        const output: LogEntry[] = [];
+        const onLog = (entry: LogEntry) => {
+          if (isOutput(entry)) output.push(entry);
+        };
+        const executed = await settle(ctx.registry.execute(work, ctx.workContext(), { onLog }));
+        expect(executed.ok, 'execute ran an invalid work').toBe(false);
+        if (!executed.ok) expectValidationError(executed.error, path, message);
+        expect(output).toEqual([]);
+        expect(await ctx.leftovers()).toBe(0);
+      },
+      ctx.testTimeoutMs,
+    );
+
+  describe.skipIf(skipped)('invalid configs', () => {
+    for (const [title, build] of Object.entries(genericCases))
+      refuses(title, () => build(ctx.options.works.valid.executor_config));
+    for (const given of ctx.options.invalidConfigs) refuses(given.title ?? given.path, () => given);
   });
 }
