@@ -84,7 +84,7 @@ export {
   type TelemetryCounter,
   type TelemetryHistogram,
 } from './telemetry/instruments';
-export { UBOM_TELEMETRY_SCOPE } from './telemetry/providers';
+export { tracerProviderRegistered, UBOM_TELEMETRY_SCOPE } from './telemetry/providers';
 export { type ParsedTraceparent, parseTraceparent, type TraceCarrier } from './telemetry/trace-context';
 export { WORK_DURATION_METRIC, WORKS_ACTIVE_METRIC, type WorkOutcome } from './telemetry/work-telemetry';
 export * from './types';

@@ -13,6 +13,7 @@ import {
   parseTraceparent,
   sleep,
   type TraceCarrier,
+  tracerProviderRegistered,
   type Work,
   type WorkContext,
 } from '../src/index';
@@ -328,6 +329,14 @@ describe('without an SDK registered', () => {
     expect(seen.carrier).toEqual({});
     await registry.execute(work(), { traceparent: 'not-a-traceparent' });
     expect(seen.carrier).toEqual({});
+  });
+
+  it('tracerProviderRegistered() follows what is registered', () => {
+    expect(tracerProviderRegistered()).toBe(false);
+    register();
+    expect(tracerProviderRegistered()).toBe(true);
+    unregister();
+    expect(tracerProviderRegistered()).toBe(false);
   });
 
   it('an instrument defined before the SDK is registered records once it is', async () => {

@@ -1,5 +1,5 @@
 import type { Meter, Tracer, TracerProvider } from '@opentelemetry/api';
-import type { Otel } from './otel';
+import { type Otel, registeredOtel } from './otel';
 
 /** The instrumentation scope of the registry's spans and metrics. */
 export const UBOM_TELEMETRY_SCOPE = '@ubom/core';
@@ -17,8 +17,8 @@ interface Delegating {
   getDelegate(): TracerProvider;
 }
 
-/** The tracer of `scope` when a tracer provider is registered (an SDK), else `undefined`. */
-export function activeTracer(api: Otel, scope: string): Tracer | undefined {
+/** Whether an SDK has registered a tracer provider: the API's proxy delegates to something but its no-op. */
+function tracingOn(api: Otel): boolean {
   const provider = api.trace.getTracerProvider();
   const delegate =
     typeof (provider as Partial<Delegating>).getDelegate === 'function'
@@ -30,13 +30,27 @@ export function activeTracer(api: Otel, scope: string): Tracer | undefined {
     noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
     tracersOff = delegate === noopTracerProvider;
   }
-  if (tracersOff) return undefined;
+  return !tracersOff;
+}
+
+/** The tracer of `scope` when a tracer provider is registered (an SDK), else `undefined`. */
+export function activeTracer(api: Otel, scope: string): Tracer | undefined {
+  if (!tracingOn(api)) return undefined;
   let tracer = tracers.get(scope);
   if (!tracer) {
-    tracer = delegate.getTracer(scope);
+    tracer = (tracerDelegate as TracerProvider).getTracer(scope);
     tracers.set(scope, tracer);
   }
   return tracer;
+}
+
+/**
+ * Whether an OpenTelemetry SDK has registered a tracer provider in this process (any copy of the API
+ * 1.x): what a package checks before it sets up tracing that costs even as a no-op.
+ */
+export function tracerProviderRegistered(): boolean {
+  const api = registeredOtel();
+  return api !== undefined && tracingOn(api);
 }
 
 /** The meter of `scope` when a meter provider is registered (an SDK), else `undefined`. */

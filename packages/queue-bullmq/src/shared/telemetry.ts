@@ -1,14 +1,7 @@
-import { ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { tracerProviderRegistered } from '@ubom/core';
 import { type Span, SpanKind, type Telemetry, type Tracer } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import pkg from '../../package.json';
-
-/** Whether an OpenTelemetry SDK has registered a tracer provider (the API's proxy delegates to it). */
-function sdkRegistered(): boolean {
-  const provider = trace.getTracerProvider();
-  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
-  return delegate !== new ProxyTracerProvider().getDelegate();
-}
 
 /** BullMQ's attributes that the messaging semantic conventions also name. */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -77,7 +70,7 @@ class MessagingTracer implements Tracer {
  * per-job span wrappers cost ~17 µs of worker CPU per job even as no-ops (`pnpm bench`).
  */
 export function bullmqTelemetry(enabled = true): Telemetry | undefined {
-  if (!enabled || !sdkRegistered()) return undefined;
+  if (!enabled || !tracerProviderRegistered()) return undefined;
   const otel = new BullMQOtel({ tracerName: '@ubom/queue-bullmq', version: pkg.version });
   return { tracer: new MessagingTracer(otel.tracer), contextManager: otel.contextManager };
 }
